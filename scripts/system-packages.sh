@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the template's tests need; installs only what is missing.
+# PostgreSQL: the postgresql bake runs its suite on a throwaway server (pg_virtualenv).
+set -euo pipefail
+
+need=()
+command -v pg_virtualenv >/dev/null || need+=(postgresql postgresql-common)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "缺少系统软件包：${need[*]}，请以 root 运行：apt-get install ${need[*]}" >&2
+  exit 1
+fi
+echo "安装系统软件包：${need[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

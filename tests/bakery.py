@@ -1,0 +1,40 @@
+"""Helpers for checking baked projects: list text files, find placeholders, run ruff."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+RUFF = Path(sys.executable).parent / "ruff"
+PLACEHOLDER = re.compile(r"{{(\s?cookiecutter)[.](.*?)}}|{%-?\s*(if|for|endif|endfor|raw)\b")
+BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".ico", ".woff", ".woff2", ".db", ".pyc"}
+SKIPPED_DIRS = {".venv", "__pycache__", "node_modules", ".pytest_cache", ".ruff_cache"}
+
+
+def build_files_list(base: Path) -> list[Path]:
+    """Every text file of a baked project, skipping virtualenvs, caches and binaries."""
+    return [
+        path
+        for path in base.rglob("*")
+        if path.is_file()
+        and not SKIPPED_DIRS.intersection(path.relative_to(base).parts)
+        and path.suffix not in BINARY_SUFFIXES
+    ]
+
+
+def leftover_placeholders(base: Path) -> list[str]:
+    found = []
+    for path in build_files_list(base):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(base)}: {m.group(0)}" for m in PLACEHOLDER.finditer(text)]
+    return found
+
+
+def ruff_check(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(RUFF), "check", "--no-cache", "."],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )

@@ -1,0 +1,124 @@
+"""Bake one option at a time (cookiecutter-django's shape) and check every result."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+
+from .bakery import TEMPLATE, leftover_placeholders, ruff_check
+
+SUPPORTED_COMBINATIONS = [
+    {},
+    {"app_category": "办公应用"},
+    {"app_category": "工具应用"},
+    {"app_category": "业务应用"},
+    {"industry_theme": "城市管理"},
+    # Without the 网页端 there is no portal to embed the app: the two go together.
+    {"terminals": "mobile+pc", "portal_origins": ""},
+    {"terminals": "mobile", "portal_origins": ""},
+    {"visible_scope": "信息中心"},
+    {"developer_org": "某某科技有限公司"},
+    # Work secrets require a server database (§6.2.3, 等保三级).
+    {"handles_work_secrets": True, "database": "postgresql"},
+    {"page_width_mode": "fixed"},
+    {"page_width_mode": "fixed", "fixed_page_width": "760"},
+    {"page_width_mode": "fixed", "fixed_page_width": "950"},
+    {"app_domain": "https://app.example.gov.cn:8443"},
+    {"portal_origins": ""},
+    {"portal_origins": "https://portal.example.gov.cn,https://zwdt.example.gov.cn"},
+    {"database": "postgresql"},
+    {"cache": "redis"},
+    {"database": "postgresql", "cache": "redis"},
+    {"app_name": "Ywxt2026", "app_slug": "ywxt2026"},
+    {"app_slug": "shi-xiang-ban-li"},
+]
+
+
+def _fixture_id(ctx: dict) -> str:
+    return "-".join(f"{key}:{value}" for key, value in ctx.items()) or "defaults"
+
+
+@pytest.mark.parametrize("context_override", SUPPORTED_COMBINATIONS, ids=_fixture_id)
+def test_bake_is_clean(cookies, context, context_override):
+    """Each supported combination bakes, leaves no placeholder and passes ruff."""
+    result = cookies.bake(extra_context={**context, **context_override})
+    assert result.exit_code == 0, result.exception
+    assert result.exception is None
+    project = result.project_path
+    assert project.name == {**context, **context_override}["app_slug"]
+    assert leftover_placeholders(project) == []
+    lint = ruff_check(project)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    with open(project / "pyproject.toml", "rb") as file:
+        assert tomllib.load(file)["project"]["name"] == project.name
+
+
+def _bake(cookies, context, **override):
+    result = cookies.bake(extra_context={**context, **override})
+    assert result.exit_code == 0, result.exception
+    return result.project_path
+
+
+def _dependencies(project) -> list[str]:
+    with open(project / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["dependencies"]
+
+
+def test_default_bake_is_sqlite_and_embedded_cache(cookies, context):
+    project = _bake(cookies, context)
+    dependencies = _dependencies(project)
+    assert not any(dep.startswith(("psycopg", "redis")) for dep in dependencies)
+    assert all("==" in dep for dep in dependencies), "every dependency is pinned"
+    package = project / "src" / "xietong_shixiang"
+    assert not (package / "redis_store.py").exists()
+    assert "REDIS_URL" not in (project / ".env.example").read_text(encoding="utf-8")
+
+
+def test_postgresql_bake_ships_the_driver_and_a_database_url(cookies, context):
+    project = _bake(cookies, context, database="postgresql")
+    assert "psycopg[binary]==3.3.9" in _dependencies(project)
+    env_example = (project / ".env.example").read_text(encoding="utf-8")
+    assert "DATABASE_URL=postgresql+psycopg://" in env_example
+    assert "pg_virtualenv" in (project / "Makefile").read_text(encoding="utf-8")
+
+
+def test_redis_bake_keeps_the_redis_store_and_checks_it(cookies, context):
+    project = _bake(cookies, context, cache="redis")
+    assert "redis==8.1.0" in _dependencies(project)
+    package = project / "src" / "xietong_shixiang"
+    assert (package / "redis_store.py").exists()
+    assert "check_cache" in (package / "health.py").read_text(encoding="utf-8")
+    assert "REDIS_URL=redis://" in (project / ".env.example").read_text(encoding="utf-8")
+
+
+def test_dotenv_gets_a_random_secret(cookies, context):
+    first = _bake(cookies, context)
+    env = (first / ".env").read_text(encoding="utf-8")
+    assert "!!!SET FLASK_SECRET_KEY!!!" not in env
+    secret = next(line for line in env.splitlines() if line.startswith("FLASK_SECRET_KEY="))
+    assert len(secret.split("=", 1)[1]) >= 48
+    second = _bake(cookies, context)
+    other = (second / ".env").read_text(encoding="utf-8")
+    assert secret not in other, "each bake gets its own secret"
+
+
+def test_registration_json_carries_the_registration_fields(cookies, context):
+    project = _bake(cookies, context, page_width_mode="fixed", fixed_page_width="800")
+    registration = json.loads((project / "registration.json").read_text(encoding="utf-8"))
+    assert registration["app_name"] == "协同事项"
+    assert registration["home_url"] == "https://xietong.example.gov.cn/"
+    assert registration["health_url"] == "https://xietong.example.gov.cn/healthz"
+    assert registration["trusted_domain"] == "xietong.example.gov.cn"
+    assert registration["page_width"] == {"mode": "fixed", "width": 800}
+    assert registration["terminals"] == ["移动端", "PC客户端", "网页端"]
+
+
+def test_jinja_is_not_applied_to_copy_only_files(cookies, context):
+    """Flask's own templates keep their {{ }} (they are in _copy_without_render)."""
+    project = _bake(cookies, context)
+    source = next((TEMPLATE / "{{cookiecutter.app_slug}}" / "src").glob("*/templates/error.html"))
+    baked = project / "src" / "xietong_shixiang" / "templates" / "error.html"
+    assert baked.read_bytes() == source.read_bytes()
+    assert b"{{ title }}" in baked.read_bytes()

@@ -1,0 +1,1 @@
+"""Developer tools for this app: run on a laptop or in tests, never deployed."""

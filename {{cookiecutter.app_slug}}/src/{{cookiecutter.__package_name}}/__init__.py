@@ -1,0 +1,60 @@
+"""{{ cookiecutter.app_name }}: an H5 application for the 一网协同 platform."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import cli, errors, health{% if cookiecutter.cache == "redis" %}, redis_store{% endif %}
+from .config import Config
+from .extensions import db, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app; settings come from the environment unless a `Config` is given."""
+    app = Flask(__name__, instance_relative_config=True)
+    if config is None:
+        config = Config.from_env(os.environ, instance_path=app.instance_path)
+    configure(app, config)
+    register_extensions(app)
+    errors.register_error_handlers(app)
+    cli.register_commands(app)
+    return app
+
+
+def configure(app: Flask, config: Config) -> None:
+    app.config["SETTINGS"] = config
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        SQLALCHEMY_DATABASE_URI=config.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(config.database_url),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    app.json.ensure_ascii = False  # Chinese messages stay readable in JSON answers
+    if config.database_url.startswith("sqlite:"):
+        # The embedded default database lives in the instance folder.
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if config.trusted_proxy_hops:
+        # Behind nginx: trust X-Forwarded-For/-Proto from exactly this many proxies.
+        hops = config.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
+def engine_options(database_url: str) -> dict:
+    """Short connect timeouts so a dead database makes /healthz fail fast instead of hang."""
+    if database_url.startswith("postgresql"):
+        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
+    return {"connect_args": {"timeout": 3}}
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent.parent / "migrations"))
+{%- if cookiecutter.cache == "redis" %}
+    redis_store.init_app(app)
+{%- endif %}
+    health.init_app(app)

@@ -1,0 +1,65 @@
+"""Friendly failures (DB31DSJ/Z 003 §6.3.3 c): JSON for API calls, a Chinese page for people.
+
+No stack trace, exception text or internal detail ever reaches the client; the full
+error goes to the log only.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from .platform import PlatformUnavailable
+
+FRIENDLY_MESSAGES = {
+    400: ("请求有误", "提交的内容格式不正确，请检查后重试。"),
+    401: ("请先登录", "登录状态已失效，请重新从一网协同进入应用。"),
+    403: ("没有权限", "您没有访问该内容的权限，如有疑问请联系管理员。"),
+    404: ("页面不存在", "您访问的页面不存在或已被移除。"),
+    405: ("操作不受支持", "当前页面不支持该操作。"),
+    413: ("内容过大", "提交的内容超过了允许的大小，请精简后重试。"),
+    429: ("操作太频繁", "您的操作太频繁了，请稍后再试。"),
+    500: ("系统繁忙", "系统暂时出现问题，请稍后重试。我们已记录该问题。"),
+    503: ("服务暂不可用", "服务暂时无法访问，请稍后重试。"),
+}
+PLATFORM_UNAVAILABLE = ("一网协同平台暂时无法访问", "平台服务暂时无法连接，请稍后重试。")
+
+
+def wants_json() -> bool:
+    """API calls get JSON; a browser navigating to a page gets HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def friendly_response(status: int, title: str, message: str):
+    if wants_json():
+        response = jsonify(error={"status": status, "title": title, "message": message})
+    else:
+        response = render_template("error.html", status=status, title=title, message=message)
+    return response, status
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    title, message = FRIENDLY_MESSAGES.get(status, FRIENDLY_MESSAGES[500])
+    return friendly_response(status, title, message)
+
+
+def handle_platform_unavailable(error: PlatformUnavailable):
+    return friendly_response(ServiceUnavailable.code, *PLATFORM_UNAVAILABLE)
+
+
+def handle_unexpected_error(error: Exception):
+    # A handler for Exception replaces Flask's own logging, so log it here; the
+    # user sees only the friendly page.
+    current_app.logger.error("unhandled error on %s %s", request.method, request.path,
+                             exc_info=error)
+    return handle_http_error(InternalServerError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(PlatformUnavailable, handle_platform_unavailable)
+    app.register_error_handler(Exception, handle_unexpected_error)

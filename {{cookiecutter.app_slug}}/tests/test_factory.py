@@ -1,0 +1,69 @@
+"""The app factory, the WSGI entry point and the operator commands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from flask import request
+
+from {{ cookiecutter.__package_name }} import create_app
+
+from .conftest import PRODUCTION_ENV
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_config_comes_from_the_argument(make_config):
+    app = create_app(make_config())
+    assert app.testing
+    assert app.config["SETTINGS"].ywxt_corp_id == PRODUCTION_ENV["YWXT_CORP_ID"]
+
+
+def test_proxy_fix_trusts_the_configured_hops(make_config):
+    app = create_app(make_config(trusted_proxy_hops=1))
+
+    @app.get("/scheme")
+    def scheme():
+        return {"scheme": request.scheme, "remote": request.remote_addr}
+
+    answer = app.test_client().get(
+        "/scheme", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    )
+    assert answer.json == {"scheme": "https", "remote": "203.0.113.9"}
+
+
+def test_no_proxy_hops_ignores_forwarded_headers(make_config):
+    app = create_app(make_config(trusted_proxy_hops=0))
+
+    @app.get("/scheme")
+    def scheme():
+        return {"scheme": request.scheme}
+
+    answer = app.test_client().get("/scheme", headers={"X-Forwarded-Proto": "https"})
+    assert answer.json == {"scheme": "http"}
+
+
+def test_settings_command_hides_secrets(runner):
+    result = runner.invoke(args=["settings"])
+    assert result.exit_code == 0
+    assert "YWXT_CORP_ID" in result.output
+    assert PRODUCTION_ENV["YWXT_SECRET"] not in result.output
+    assert PRODUCTION_ENV["FLASK_SECRET_KEY"] not in result.output
+
+
+def test_wsgi_refuses_to_start_with_a_message_naming_the_setting(tmp_path):
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "REDIS_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=PROJECT_ROOT, env=environ, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert "FLASK_SECRET_KEY 未设置" in result.stderr
+    assert "Traceback" not in result.stderr

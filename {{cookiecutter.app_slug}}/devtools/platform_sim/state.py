@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hmac
 import json
+import math
 import re
 import secrets
 import threading
@@ -213,6 +214,10 @@ class SimState:
 
     def now(self) -> float:
         return self._clock() + self.clock_offset
+
+    def seconds_left(self, expires_at: float) -> int:
+        """Whole seconds until expiry: 7200 for a token issued this instant."""
+        return max(math.ceil(expires_at - self.now()), 0)
 
     def advance(self, seconds: float) -> float:
         """Move the simulator clock forward; returns the new time."""

@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements-dev.txt
 
 ## demo: 用默认回答生成示例应用到 build/，安装并启动（应用、平台模拟器）
 demo: $(VENV)/.installed
-	$(BIN)/cookiecutter --no-input --overwrite-if-exists --output-dir $(BUILD) .
+	$(BIN)/cookiecutter --no-input --overwrite-if-exists --output-dir $(BUILD) $(CURDIR)
 	$(MAKE) -C $(BUILD)/$(DEMO_SLUG) dev
 
 ## test: 模板的全部测试（生成、输入校验、钩子、生成应用自己的测试）

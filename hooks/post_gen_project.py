@@ -17,11 +17,14 @@ from urllib.parse import urlsplit
 
 # ---- Jinja: the only templated lines -----------------------------------------------------
 # Choice values and the slug-derived package name were checked by pre_gen_project.py, so
-# they are safe as plain strings. The full answer record arrives as JSON text (`tojson`
-# escapes quotes and backslashes, so free text cannot break this file).
+# they are safe as plain strings. The full answer record arrives as JSON text in a raw
+# single-quoted literal (`tojson` escapes quotes, ' included, and backslashes), so free
+# text cannot break this file.
+# fmt: off
 CACHE = "{{ cookiecutter.cache }}"
 PACKAGE_NAME = "{{ cookiecutter.__package_name }}"
 ANSWERS_JSON = r'{{ cookiecutter | tojson }}'
+# fmt: on
 # ---- end of Jinja ------------------------------------------------------------------------
 
 STANDARD = "DB31DSJ/Z 003—2026"

@@ -16,16 +16,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 # ---- Jinja: the only templated lines -----------------------------------------------------
-# Each answer arrives as JSON text. `tojson` escapes quotes, backslashes and newlines, so
-# whatever the user typed leaves this file valid Python (a bare quoted placeholder would
-# turn 应用"助手" into a SyntaxError instead of a message); read_answers() decodes them.
-# handles_work_secrets is a cookiecutter boolean: it arrives here as JSON true/false (a
-# bare placeholder renders Python's "True"/"False"; cookiecutter already turns an
-# extra_context "yes"/"no" into a bool, but a hand-edited replay file may hold any text).
+# Each answer arrives as JSON text in a raw single-quoted literal: `tojson` escapes quotes
+# (' included), backslashes and newlines, so whatever the user typed leaves this file valid
+# Python (a bare quoted placeholder would turn 应用"助手" into a SyntaxError instead of a
+# message); read_answers() decodes them. handles_work_secrets, a cookiecutter boolean,
+# arrives as JSON true/false (a bare placeholder renders Python's "True"/"False"; cookiecutter
+# turns an extra_context "yes"/"no" into a bool, but a hand-edited replay file may hold text).
+# `cruft create/update` render hooks without _output_dir and _repo_dir: hence default(none).
+# fmt: off
 APP_NAME_JSON = r'{{ cookiecutter.app_name | tojson }}'
 APP_SLUG_JSON = r'{{ cookiecutter.app_slug | tojson }}'
 APP_DESCRIPTION_JSON = r'{{ cookiecutter.app_description | tojson }}'
-APP_CATEGORY_JSON = r'{{ cookiecutter.app_category | tojson }}'
 INDUSTRY_THEME_JSON = r'{{ cookiecutter.industry_theme | tojson }}'
 TERMINALS_JSON = r'{{ cookiecutter.terminals | tojson }}'
 VISIBLE_SCOPE_JSON = r'{{ cookiecutter.visible_scope | tojson }}'
@@ -37,9 +38,10 @@ APP_DOMAIN_JSON = r'{{ cookiecutter.app_domain | tojson }}'
 PORTAL_ORIGINS_JSON = r'{{ cookiecutter.portal_origins | tojson }}'
 DATABASE_JSON = r'{{ cookiecutter.database | tojson }}'
 BANNED_NAME_WORDS_JSON = r'{{ cookiecutter._banned_name_words | tojson }}'
-TEMPLATE_JSON = r'{{ cookiecutter._template | tojson }}'
-REPO_DIR_JSON = r'{{ cookiecutter._repo_dir | tojson }}'
-OUTPUT_DIR_JSON = r'{{ cookiecutter._output_dir | tojson }}'
+TEMPLATE_JSON = r'{{ cookiecutter._template | default(none) | tojson }}'
+REPO_DIR_JSON = r'{{ cookiecutter._repo_dir | default(none) | tojson }}'
+OUTPUT_DIR_JSON = r'{{ cookiecutter._output_dir | default(none) | tojson }}'
+# fmt: on
 # ---- end of Jinja ------------------------------------------------------------------------
 
 NAME_CLAUSE = "附录 D 表 D.1·应用名称"
@@ -54,7 +56,7 @@ SLUG_MAX = 40
 WIDTH_MIN, WIDTH_MAX = 760, 950
 DESCRIPTION_MAX = 200
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
-WIDTH_PATTERN = re.compile(r"[1-9][0-9]*")
+WIDTH_PATTERN = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also takes ８００
 DNS_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 ASCII_LETTERS_DIGITS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # Same words cookiecutter's own yes/no prompt accepts (cookiecutter.prompt.YesNoPrompt).
@@ -159,7 +161,7 @@ def validate_app_slug(value: str) -> list[str]:
             f"应用英文标识“{value}”共 {len(value)} 个字符，不能超过 {SLUG_MAX} 个（{SLUG_RULE}）"
         )
     package = value.replace("-", "_")
-    if not package.isidentifier() or keyword.iskeyword(package):
+    if keyword.iskeyword(package):
         messages.append(
             f"应用英文标识“{value}”对应的包名“{package}”是 Python 关键字，不能用作包名"
             f"（{SLUG_RULE}）"
@@ -173,11 +175,14 @@ def validate_app_slug(value: str) -> list[str]:
 
 
 def validate_fixed_page_width(value: str, mode: str) -> list[str]:
+    # DB31DSJ/Z 003 附录 D 页面框架：固定宽度模式（760px ~ 950px 之间的任意整数）或宽度自适应。
     if mode != "fixed":  # 宽度自适应模式不使用该值
         return []
     expected = f"应为 {WIDTH_MIN}–{WIDTH_MAX} 之间的整数（{WIDTH_CLAUSE}）"
     if not WIDTH_PATTERN.fullmatch(value):
         return [f"固定页面宽度“{value}”不是整数，{expected}"]
+    if len(value) > 1 and value.startswith("0"):  # 0800 would be read as octal in some files
+        return [f"固定页面宽度“{value}”不应以 0 开头，{expected}"]
     if not WIDTH_MIN <= int(value) <= WIDTH_MAX:
         return [f"固定页面宽度 {value}px 超出范围，{expected}"]
     return []
@@ -194,7 +199,11 @@ def validate_hostname(host: str) -> bool:
 
 
 def validate_https_origin(value: str, label: str, clause: str = HTTPS_CLAUSE) -> list[str]:
-    """Check `https://host[:port]`: a secure domain, nothing else (§8.3 b)."""
+    """Check `https://host[:port]`: a secure domain and nothing else.
+
+    DB31DSJ/Z 003 §8.3 b: 应用的链接地址应为 HTTPS 的安全域名. The value is used as an origin
+    (home and health URLs are built from it, portals frame it), so a path or query would break.
+    """
     shown = f"{label}“{value}”"
     if not value.strip():
         return [f"{label}不能为空（{clause}）"]
@@ -239,7 +248,9 @@ def validate_portal_origins(value: str) -> list[str]:
     messages = []
     for origin in split_origins(value):
         if not origin:
-            messages.append(f"门户地址列表“{value}”中有空项，请删除多余的英文逗号（{PORTAL_CLAUSE}）")
+            messages.append(
+                f"门户地址列表“{value}”中有空项，请删除多余的英文逗号（{PORTAL_CLAUSE}）"
+            )
             continue
         messages.extend(validate_https_origin(origin, "门户地址", PORTAL_CLAUSE))
     return messages
@@ -274,6 +285,7 @@ def validate_handles_work_secrets(value: object) -> list[str]:
 
 
 def validate_combinations(answers: dict) -> list[str]:
+    """Options that are fine alone but not together."""
     messages = []
     if parse_bool(answers["handles_work_secrets"]) and answers["database"] == "sqlite":
         messages.append(
@@ -331,14 +343,16 @@ def find_replay_file(
     return max(candidates)[1] if candidates else None
 
 
-def rerun_hint(replay_file: Path | None, template: str, output_dir: str) -> str:
+def rerun_hint(replay_file: Path | None, template: str | None, output_dir: str | None) -> str:
+    if output_dir is None or template is None:  # not run by the cookiecutter command (e.g. cruft)
+        return "请修改上面指出的回答后重新生成。"
     output = shlex.quote(output_dir)
     if replay_file is not None:
         replay = shlex.quote(str(replay_file))
         return (
             "您的回答没有丢失：cookiecutter 在运行本检查之前已把它们保存到回放文件\n"
             f"  {replay_file}\n"
-            "请在该文件的 \"cookiecutter\" 部分修改上面指出的值，然后运行下面的命令重新生成，"
+            '请在该文件的 "cookiecutter" 部分修改上面指出的值，然后运行下面的命令重新生成，'
             "无需再次回答全部问题：\n"
             f"  cookiecutter --replay-file {replay} -o {output} {shlex.quote(template)}"
         )
@@ -346,7 +360,7 @@ def rerun_hint(replay_file: Path | None, template: str, output_dir: str) -> str:
         "您的回答没有丢失：cookiecutter 在运行本检查之前已把它们保存为回放文件，"
         "位于 cookiecutter 配置项 replay_dir 指定的目录（默认 ~/.cookiecutter_replay/），"
         "文件名为模板目录名加 .json。\n"
-        "请在该文件的 \"cookiecutter\" 部分修改上面指出的值，然后运行：\n"
+        '请在该文件的 "cookiecutter" 部分修改上面指出的值，然后运行：\n'
         f"  cookiecutter --replay-file <回放文件> -o {output} {shlex.quote(template)}"
     )
 
@@ -363,7 +377,6 @@ def read_answers() -> dict:
         "app_name": json.loads(APP_NAME_JSON),
         "app_slug": json.loads(APP_SLUG_JSON),
         "app_description": json.loads(APP_DESCRIPTION_JSON),
-        "app_category": json.loads(APP_CATEGORY_JSON),
         "industry_theme": json.loads(INDUSTRY_THEME_JSON),
         "terminals": json.loads(TERMINALS_JSON),
         "visible_scope": json.loads(VISIBLE_SCOPE_JSON),
@@ -383,9 +396,11 @@ def main() -> None:
     if not messages:
         return
     output_dir = json.loads(OUTPUT_DIR_JSON)
-    replay_file = find_replay_file(
-        DEFAULT_REPLAY_DIR, output_dir, json.loads(REPO_DIR_JSON), answers["app_slug"]
-    )
+    replay_file = None
+    if output_dir is not None:
+        replay_file = find_replay_file(
+            DEFAULT_REPLAY_DIR, output_dir, json.loads(REPO_DIR_JSON), answers["app_slug"]
+        )
     hint = rerun_hint(replay_file, json.loads(TEMPLATE_JSON), output_dir)
     print(format_report(messages, hint), file=sys.stderr)
     sys.exit(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import re
 import subprocess
 import sys
@@ -25,9 +27,18 @@ def build_files_list(base: Path) -> list[Path]:
     ]
 
 
+def copied_without_render(base: Path, path: Path) -> bool:
+    """Files listed in `_copy_without_render` keep their own {{ }} and {% %} on purpose."""
+    settings = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+    relative = path.relative_to(base).as_posix()
+    return any(fnmatch.fnmatch(relative, pattern) for pattern in settings["_copy_without_render"])
+
+
 def leftover_placeholders(base: Path) -> list[str]:
     found = []
     for path in build_files_list(base):
+        if copied_without_render(base, path):
+            continue
         text = path.read_text(encoding="utf-8")
         found += [f"{path.relative_to(base)}: {m.group(0)}" for m in PLACEHOLDER.finditer(text)]
     return found

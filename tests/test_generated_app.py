@@ -72,20 +72,30 @@ def wait_for(url: str, process: subprocess.Popen, deadline: float) -> bytes:
             time.sleep(0.2)
 
 
+def start(project: Path, *args: str, environ: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen([str(project / ".venv/bin/python"), *args], cwd=project,
+                            env={**os.environ, **(environ or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def test_set_up_app_serves_a_passing_healthz(default_app):
-    """What `make demo` promises: after setup the app answers /healthz with pass."""
+    """What `make demo` promises: after setup, app + simulator answer /healthz with pass."""
     setup = make(default_app, "setup")
     assert setup.returncode == 0, (setup.stdout + setup.stderr)[-4000:]
-    port = free_port()
-    server = subprocess.Popen(
-        [str(default_app / ".venv/bin/flask"), "--app", "wsgi", "run", "--port", str(port)],
-        cwd=default_app, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    sim_port, app_port = free_port(), free_port()
+    simulator = start(default_app, "-m", "devtools.platform_sim", "--port", str(sim_port))
+    # The app reads .env (development) like `make dev`; only the simulator's port differs.
+    server = start(default_app, "-m", "flask", "--app", "wsgi", "run", "--port", str(app_port),
+                   environ={"YWXT_API_BASE": f"http://127.0.0.1:{sim_port}"})
     try:
-        body = wait_for(f"http://127.0.0.1:{port}/healthz", server, time.monotonic() + 60)
+        deadline = time.monotonic() + 60
+        wait_for(f"http://127.0.0.1:{sim_port}/_sim/status", simulator, deadline)
+        body = wait_for(f"http://127.0.0.1:{app_port}/healthz", server, deadline)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in (server, simulator):
+            process.terminate()
+            process.wait(timeout=10)
     health = json.loads(body)
-    assert health["status"] == "pass"
+    assert health["status"] == "pass", health
     assert health["checks"]["database:responseTime"][0]["status"] == "pass"
+    assert health["checks"]["platform:responseTime"][0]["status"] == "pass"

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+{%- if cookiecutter.cache == "redis" %}
+import shutil
+import socket
+import subprocess
+import threading
+{%- endif %}
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+import requests
 
+from devtools.platform_sim.server import serve
+from devtools.platform_sim.settings import SimSettings
 from {{ cookiecutter.__package_name }} import create_app
 from {{ cookiecutter.__package_name }}.config import Config
 from {{ cookiecutter.__package_name }}.extensions import db
+
+from .platform_sim_support import hidden_fields
+
+APP_ORIGIN = "https://{{ cookiecutter.app_domain.split('://')[-1] }}"
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36"
 
 # A complete, valid production environment; tests change one thing at a time.
 PRODUCTION_ENV = {
     "APP_ENV": "production",
     "FLASK_SECRET_KEY": "k" * 48,
-    "APP_BASE_URL": "https://{{ cookiecutter.app_domain.split('://')[-1] }}",
-    "YWXT_API_BASE": "https://api.platform.example.gov.cn",
+    "APP_BASE_URL": APP_ORIGIN,
+    # No platform for plain unit tests: a closed loopback port fails fast. Tests that
+    # need the platform use `platform_app`, wired to the simulator.
+    "YWXT_API_BASE": "https://127.0.0.1:9",
     "YWXT_OAUTH_AUTHORIZE_URL": "https://open.platform.example.gov.cn/connect/oauth2/authorize",
     "YWXT_WEB_LOGIN_URL": "https://login.platform.example.gov.cn/wwlogin/sso/login",
     "YWXT_JSSDK_URL": "https://res.platform.example.gov.cn/jweixin.js",
@@ -41,11 +59,14 @@ test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture
-def make_config(tmp_path):
-    """Build a valid development-like Config with `overrides` applied."""
+def make_config(tmp_path{% if cookiecutter.cache == "redis" %}, redis_url{% endif %}):
+    """Build a valid production Config with `overrides` applied."""
 
     def build(**overrides) -> Config:
         environ = {**PRODUCTION_ENV, "DATABASE_URL": test_database_url(tmp_path)}
+{%- if cookiecutter.cache == "redis" %}
+        environ["REDIS_URL"] = redis_url
+{%- endif %}
         config = Config.from_env(environ, instance_path=tmp_path / "instance")
         return dataclasses.replace(config, testing=True, **overrides)
 
@@ -53,22 +74,147 @@ def make_config(tmp_path):
 
 
 @pytest.fixture
-def app(make_config):
-    app = create_app(make_config())
+def make_app(tmp_path):
+    """create_app with this test's own instance folder (database file, token cache)."""
+
+    def build(config: Config):
+        return create_app(config, instance_path=tmp_path / "instance")
+
+    return build
+
+
+@contextlib.contextmanager
+def tables_created(app):
+    """The app with its tables created for the test, and dropped afterwards."""
     with app.app_context():
         db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_config, make_app):
+    with tables_created(make_app(make_config())) as app:
+        yield app
 
 
 @pytest.fixture
 def client(app):
+    # APP_BASE_URL is https, so the test client speaks https (PREFERRED_URL_SCHEME).
     return app.test_client()
 
 
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def sim():
+    """The platform simulator over real HTTP on 127.0.0.1, stopped after the test."""
+    settings = SimSettings(trusted_hosts=("127.0.0.1", "localhost", urlsplit(APP_ORIGIN).hostname))
+    with serve(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def platform_app(make_config, make_app, sim):
+    """An app talking to the simulator, as `make dev` runs it."""
+    config = make_config(
+        ywxt_api_base=sim.base_url,
+        ywxt_oauth_authorize_url=f"{sim.base_url}/connect/oauth2/authorize",
+        ywxt_web_login_url=f"{sim.base_url}/wwlogin/sso/login",
+        ywxt_jssdk_url=f"{sim.base_url}/jssdk/jweixin.js",
+        ywxt_secret="sim-secret-5f3c2b1a0d9e8f7a",
+    )
+    with tables_created(make_app(config)) as app:
+        yield app
+
+
+class AuthActions:
+    """Log in through the simulator's pages the way a person would (flaskr's `auth`)."""
+
+    def __init__(self, client, sim):
+        self.client = client
+        self.sim = sim
+
+    def start(self, next_path: str = "/", user_agent: str = BROWSER_UA):
+        return self.client.get("/auth/login", query_string={"next": next_path},
+                               headers={"User-Agent": user_agent})
+
+    def pick_user(self, platform_url: str, userid: str) -> str:
+        """On the platform's page, pick `userid`; return the callback URL it redirects to."""
+        page = requests.get(platform_url.split("#")[0], timeout=5)
+        assert page.status_code == 200, page.text
+        action = urljoin(platform_url, urlsplit(platform_url).path)
+        fields = {**hidden_fields(page.text), "userid": userid}
+        picked = requests.post(action, data=fields, allow_redirects=False, timeout=5)
+        assert picked.status_code == 302, picked.text
+        return picked.headers["Location"]
+
+    def follow_callback(self, callback_url: str):
+        parts = urlsplit(callback_url)
+        return self.client.get(f"{parts.path}?{parts.query}")
+
+    def login(self, userid: str = "zhangwei", next_path: str = "/"):
+        started = self.start(next_path)
+        return self.follow_callback(self.pick_user(started.headers["Location"], userid))
+
+    def csrf_token(self) -> str:
+        return self.client.get("/api/me").json["csrf_token"]
+
+
+@pytest.fixture
+def platform_client(platform_app):
+    return platform_app.test_client()
+
+
+@pytest.fixture
+def auth(platform_client, sim):
+    return AuthActions(platform_client, sim)
+{%- if cookiecutter.cache == "redis" %}
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A throwaway redis-server on 127.0.0.1 and a random port, for this test session."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workdir = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [executable, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+         "--appendonly", "no", "--dir", str(workdir), "--logfile", ""],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        # Wait for its own "ready" line instead of sleeping and polling; EOF = it exited.
+        ready = any("Ready to accept connections" in line for line in server.stdout)
+        if not ready:
+            pytest.fail("redis-server exited at start")
+        # Keep draining its log so a full pipe never blocks it.
+        threading.Thread(target=server.stdout.read, daemon=True).start()
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+{%- endif %}

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from {{ cookiecutter.__package_name }} import create_app
 from {{ cookiecutter.__package_name }}.platform import PlatformUnavailable
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
 @pytest.fixture
-def failing_app(make_config):
+def failing_app(make_config, make_app):
     """An app with routes that fail the ways a user can meet."""
-    app = create_app(make_config())
+    app = make_app(make_config())
 
     @app.get("/boom")
     def boom():

@@ -9,21 +9,19 @@ from pathlib import Path
 
 from flask import request
 
-from {{ cookiecutter.__package_name }} import create_app
-
 from .conftest import PRODUCTION_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_config_comes_from_the_argument(make_config):
-    app = create_app(make_config())
+def test_config_comes_from_the_argument(make_config, make_app):
+    app = make_app(make_config())
     assert app.testing
     assert app.config["SETTINGS"].ywxt_corp_id == PRODUCTION_ENV["YWXT_CORP_ID"]
 
 
-def test_proxy_fix_trusts_the_configured_hops(make_config):
-    app = create_app(make_config(trusted_proxy_hops=1))
+def test_proxy_fix_trusts_the_configured_hops(make_config, make_app):
+    app = make_app(make_config(trusted_proxy_hops=1))
 
     @app.get("/scheme")
     def scheme():
@@ -35,14 +33,15 @@ def test_proxy_fix_trusts_the_configured_hops(make_config):
     assert answer.json == {"scheme": "https", "remote": "203.0.113.9"}
 
 
-def test_no_proxy_hops_ignores_forwarded_headers(make_config):
-    app = create_app(make_config(trusted_proxy_hops=0))
+def test_no_proxy_hops_ignores_forwarded_headers(make_config, make_app):
+    app = make_app(make_config(trusted_proxy_hops=0))
 
     @app.get("/scheme")
     def scheme():
         return {"scheme": request.scheme}
 
-    answer = app.test_client().get("/scheme", headers={"X-Forwarded-Proto": "https"})
+    answer = app.test_client().get("/scheme", base_url="http://localhost",
+                                   headers={"X-Forwarded-Proto": "https"})
     assert answer.json == {"scheme": "http"}
 
 

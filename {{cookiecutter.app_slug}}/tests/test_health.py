@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
-from {{ cookiecutter.__package_name }} import create_app
 from {{ cookiecutter.__package_name }}.health import CheckResult, HealthMonitor, overall_status
 
 HEALTH_JSON = "application/health+json"
@@ -17,8 +17,8 @@ def test_livez_answers_without_touching_dependencies(client):
     assert answer.json == {"status": "pass"}
 
 
-def test_healthz_passes_with_a_real_database_round_trip(client):
-    answer = client.get("/healthz")
+def test_healthz_passes_with_a_real_database_round_trip(platform_client):
+    answer = platform_client.get("/healthz")
     assert answer.status_code == 200
     assert answer.mimetype == HEALTH_JSON
     assert answer.headers["Cache-Control"] == "no-store"
@@ -32,6 +32,32 @@ def test_healthz_passes_with_a_real_database_round_trip(client):
     assert database["observedValue"] >= 0
 
 
+def test_a_fresh_app_fetches_its_first_token_and_passes(platform_client, sim):
+    body = platform_client.get("/healthz").json
+    [platform] = body["checks"]["platform:responseTime"]
+    assert platform["status"] == "pass"
+    assert platform["observedUnit"] == "ms"
+    assert len(sim.calls("/cgi-bin/gettoken")) == 1
+
+
+def test_platform_down_is_a_warning_not_a_failure(platform_client, sim):
+    requests.post(f"{sim.base_url}/_sim/down", json={"mode": "503"}, timeout=5)
+    answer = platform_client.get("/healthz")
+    assert answer.status_code == 200
+    body = answer.json
+    assert body["status"] == "warn"
+    [platform] = body["checks"]["platform:responseTime"]
+    assert platform["status"] == "warn"
+    assert "一网协同平台不可达" in platform["output"]
+    assert body["checks"]["database:responseTime"][0]["status"] == "pass"
+
+
+def test_polling_does_not_hammer_the_platform(platform_client, sim):
+    for _ in range(20):
+        platform_client.get("/healthz")
+    assert len(sim.calls("/cgi-bin/gettoken")) == 1
+
+
 # Databases that cannot be reached: a missing directory for SQLite, a closed port
 # for PostgreSQL (psycopg is installed only in the postgresql bake).
 DOWN_DATABASES = ["sqlite:////nonexistent-dir/for-health-test/app.db"]
@@ -41,8 +67,8 @@ DOWN_DATABASES.append("postgresql+psycopg://nobody:nothing@127.0.0.1:1/none")
 
 
 @pytest.mark.parametrize("database_url", DOWN_DATABASES)
-def test_healthz_fails_with_503_when_the_database_is_down(make_config, database_url):
-    app = create_app(make_config(database_url=database_url))
+def test_healthz_fails_with_503_when_the_database_is_down(make_config, make_app, database_url):
+    app = make_app(make_config(database_url=database_url))
     answer = app.test_client().get("/healthz")
     assert answer.status_code == 503
     assert answer.mimetype == HEALTH_JSON

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask_migrate import check, upgrade
 
-from {{ cookiecutter.__package_name }} import create_app
 
-
-def test_upgrade_then_check_finds_no_pending_model_changes(make_config):
-    app = create_app(make_config())
+def test_upgrade_then_check_finds_no_pending_model_changes(make_config, make_app):
+    app = make_app(make_config())
     with app.app_context():
         upgrade()
         # Raises if a model changed without a migration to match it.

@@ -8,18 +8,26 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, health{% if cookiecutter.cache == "redis" %}, redis_store{% endif %}
+from . import api, auth, cli, errors, health, pages, platform{% if cookiecutter.cache == "redis" %}, redis_store{% endif %}
 from .config import Config
 from .extensions import db, migrate
 
+APP_NAME = "{{ cookiecutter.app_name }}"
 
-def create_app(config: Config | None = None) -> Flask:
-    """Build the app; settings come from the environment unless a `Config` is given."""
-    app = Flask(__name__, instance_relative_config=True)
+
+def create_app(config: Config | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app; settings come from the environment unless a `Config` is given.
+
+    `instance_path` moves the instance folder (embedded database, token cache); tests
+    give each app its own.
+    """
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=str(instance_path) if instance_path else None)
     if config is None:
         config = Config.from_env(os.environ, instance_path=app.instance_path)
     configure(app, config)
     register_extensions(app)
+    register_blueprints(app)
     errors.register_error_handlers(app)
     cli.register_commands(app)
     return app
@@ -33,11 +41,12 @@ def configure(app: Flask, config: Config) -> None:
         SQLALCHEMY_DATABASE_URI=config.database_url,
         SQLALCHEMY_ENGINE_OPTIONS=engine_options(config.database_url),
         MAX_CONTENT_LENGTH=1024 * 1024,
+        PREFERRED_URL_SCHEME="https" if config.app_base_url.startswith("https") else "http",
     )
     app.json.ensure_ascii = False  # Chinese messages stay readable in JSON answers
-    if config.database_url.startswith("sqlite:"):
-        # The embedded default database lives in the instance folder.
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.jinja_env.globals["app_name"] = APP_NAME
+    # The instance folder holds the embedded database and the platform token cache.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if config.trusted_proxy_hops:
         # Behind nginx: trust X-Forwarded-For/-Proto from exactly this many proxies.
         hops = config.trusted_proxy_hops
@@ -57,4 +66,11 @@ def register_extensions(app: Flask) -> None:
 {%- if cookiecutter.cache == "redis" %}
     redis_store.init_app(app)
 {%- endif %}
+    platform.init_app(app)
     health.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    auth.init_app(app)
+    api.init_app(app)
+    app.register_blueprint(pages.bp)

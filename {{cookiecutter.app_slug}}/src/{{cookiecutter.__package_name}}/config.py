@@ -77,6 +77,8 @@ class Config:
     trusted_proxy_hops: int = 1
     app_version: str = "0.1.0"
     health_cache_seconds: float = 5.0
+    session_idle_minutes: int = 30
+    session_max_hours: int = 8
     testing: bool = False
 
     @property
@@ -121,6 +123,8 @@ class Config:
             trusted_proxy_hops=reader.integer("TRUSTED_PROXY_HOPS", default=1, minimum=0),
             app_version=environ.get("APP_VERSION", "").strip() or _package_version(),
             health_cache_seconds=reader.number("HEALTH_CACHE_SECONDS", default=5.0, minimum=0),
+            session_idle_minutes=reader.integer("SESSION_IDLE_MINUTES", default=30, minimum=1),
+            session_max_hours=reader.integer("SESSION_MAX_HOURS", default=8, minimum=1),
         )
         if reader.problems:
             raise ConfigError(reader.problems)

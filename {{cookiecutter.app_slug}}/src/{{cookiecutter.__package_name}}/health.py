@@ -21,6 +21,7 @@ from flask import Blueprint, Response, current_app
 from sqlalchemy import text
 
 from .extensions import db
+from .platform import PlatformError, PlatformUnavailable, get_client
 {%- if cookiecutter.cache == "redis" %}
 from .redis_store import get_redis
 {%- endif %}
@@ -53,15 +54,18 @@ class CheckResult:
         return item
 
 
-def _timed(key: str, component_type: str, probe: Callable[[], object], failure: str) -> CheckResult:
-    """Run `probe`, measuring its round trip; any error is a `fail` with a generic output."""
+def _timed(key: str, component_type: str, probe: Callable[[], object], failure: str,
+           *, errors: tuple[type[Exception], ...] = (Exception,),
+           status_on_error: str = "fail") -> CheckResult:
+    """Run `probe`, measuring its round trip; an error gives `status_on_error`."""
     started = time.perf_counter()
     try:
         probe()
-    except Exception as exc:  # noqa: BLE001 - any failure of the dependency means "fail"
+    except errors as exc:
         current_app.logger.warning("health check %s failed: %s", key, type(exc).__name__)
         # The output names the failure, never the connection string or the stack.
-        return CheckResult(key, component_type, "fail", output=f"{failure}（{type(exc).__name__}）")
+        return CheckResult(key, component_type, status_on_error,
+                           output=f"{failure}（{type(exc).__name__}）")
     elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return CheckResult(key, component_type, "pass", elapsed_ms, "ms")
 
@@ -85,9 +89,21 @@ def check_cache() -> CheckResult:
 {%- endif %}
 
 
-# Later parts of the app add their checks here (platform token, outbox age).
+def check_platform() -> CheckResult:
+    """The platform answers and this app holds a valid access token.
+
+    Down is `warn`, not `fail`: pages that need no platform call keep working and
+    deliveries wait in the outbox, so taking the app out of rotation would only hurt.
+    """
+    return _timed("platform:responseTime", "system", lambda: get_client().ensure_access_token(),
+                  "一网协同平台不可达", errors=(PlatformUnavailable, PlatformError),
+                  status_on_error="warn")
+
+
+# Every check the app runs; later parts add theirs here (outbox age).
 CHECKS: tuple[Callable[[], CheckResult], ...] = (
     check_database,
+    check_platform,
 {%- if cookiecutter.cache == "redis" %}
     check_cache,
 {%- endif %}

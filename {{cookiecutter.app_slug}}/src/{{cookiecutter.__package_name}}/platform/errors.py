@@ -33,6 +33,14 @@ class PlatformBusy(PlatformError):
     """-1: the platform is busy; retry a few times with jittered backoff."""
 
 
+class PlatformGatewayError(PlatformError):
+    """The gateway refused the call (envelope `code != 0`) before the platform service ran."""
+
+
+class NotAMember(PlatformError):
+    """The login code belongs to someone outside the organisation (openid, no userid)."""
+
+
 class PlatformUnavailable(Exception):
     """The platform could not be reached or kept failing (timeout, refused, 5xx, busy)."""
 

@@ -1,0 +1,11 @@
+"""The app's JSON API (DB31DSJ/Z 003 §6.3.1 c: RESTful, JSON)."""
+
+from flask import Flask
+
+from . import me
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(me.bp)

@@ -1,0 +1,43 @@
+"""Server-side login state: pending logins (the OAuth `state`) and sessions.
+
+Only the userid and the display name are kept (DB31DSJ/Z 003 §8.2 b: 按应获得);
+tokens are stored as SHA-256 digests, so a copy of the database cannot be replayed
+as a cookie. Times are Unix seconds: the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PendingLogin(db.Model):
+    """One login in progress: the OAuth `state`, bound to the browser and to `next`."""
+
+    __tablename__ = "pending_login"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    browser_digest: Mapped[str] = mapped_column(String(64))
+    next_path: Mapped[str] = mapped_column(String(2048))
+    expires_at: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class LoginSession(db.Model):
+    """A logged-in browser. The cookie holds a random token; the table its digest."""
+
+    __tablename__ = "login_session"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    userid: Mapped[str] = mapped_column(String(64), index=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[int] = mapped_column(Integer)
+    last_seen_at: Mapped[int] = mapped_column(Integer, index=True)

@@ -1,0 +1,144 @@
+"""Session lifecycle: start (with a new id), load with idle and absolute timeouts, end.
+
+The cookie carries only a random token; everything else stays on the server, so
+logout really ends the session (ASVS 7.4.1) and nothing personal travels in a cookie.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hmac
+import secrets
+import time
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, g, redirect, request
+from sqlalchemy import delete, or_
+
+from ..errors import FriendlyError
+from ..extensions import db
+from .models import LoginSession, PendingLogin, digest
+
+SESSION_COOKIE = "ywxt_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Writing last_seen_at on every request would turn reads into writes.
+TOUCH_INTERVAL_SECONDS = 60
+
+
+@dataclasses.dataclass(frozen=True)
+class CurrentUser:
+    userid: str
+    name: str
+    csrf_token: str
+
+
+def secure_cookies() -> bool:
+    """Secure cookies whenever the app is served over HTTPS (always in production)."""
+    return current_app.config["SETTINGS"].app_base_url.startswith("https://")
+
+
+def cookie_name(base: str) -> str:
+    # The __Host- prefix pins the cookie to this exact origin (Secure, Path=/, no Domain).
+    return f"__Host-{base}" if secure_cookies() else base
+
+
+def set_cookie(response: Response, base: str, value: str, max_age: int | None = None) -> None:
+    response.set_cookie(cookie_name(base), value, max_age=max_age, path="/",
+                        secure=secure_cookies(), httponly=True, samesite="Lax")
+
+
+def clear_cookie(response: Response, base: str) -> None:
+    response.delete_cookie(cookie_name(base), path="/", secure=secure_cookies(),
+                           httponly=True, samesite="Lax")
+
+
+def _limits() -> tuple[int, int]:
+    settings = current_app.config["SETTINGS"]
+    return settings.session_idle_minutes * 60, settings.session_max_hours * 3600
+
+
+def start_session(response: Response, userid: str, display_name: str) -> CurrentUser:
+    """Log the browser in with a brand-new session id; any session it held ends."""
+    now = int(time.time())
+    end_session(response)  # session rotation: never keep an id from before login
+    purge_expired(now)
+    token = secrets.token_urlsafe(32)
+    row = LoginSession(token_digest=digest(token), userid=userid, display_name=display_name,
+                       csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now)
+    db.session.add(row)
+    db.session.commit()
+    set_cookie(response, SESSION_COOKIE, token)
+    user = CurrentUser(row.userid, row.display_name, row.csrf_token)
+    g.current_user = user
+    return user
+
+
+def current_user() -> CurrentUser | None:
+    """The logged-in user of this request, or None (expired sessions are removed)."""
+    if "current_user" in g:
+        return g.current_user
+    g.current_user = None
+    token = request.cookies.get(cookie_name(SESSION_COOKIE))
+    if not token:
+        return None
+    row = db.session.get(LoginSession, digest(token))
+    if row is None:
+        return None
+    now = int(time.time())
+    idle, absolute = _limits()
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if now - row.last_seen_at >= TOUCH_INTERVAL_SECONDS:
+        row.last_seen_at = now
+        db.session.commit()
+    g.current_user = CurrentUser(row.userid, row.display_name, row.csrf_token)
+    return g.current_user
+
+
+def end_session(response: Response) -> None:
+    """Delete this browser's session on the server and clear its cookie."""
+    token = request.cookies.get(cookie_name(SESSION_COOKIE))
+    if token:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_digest == digest(token)))
+        db.session.commit()
+        clear_cookie(response, SESSION_COOKIE)
+    g.current_user = None
+
+
+def purge_expired(now: int) -> None:
+    """用完清除 (§8.2 b): drop finished login attempts and sessions past their limits."""
+    idle, absolute = _limits()
+    db.session.execute(delete(PendingLogin).where(PendingLogin.expires_at < now))
+    db.session.execute(delete(LoginSession).where(or_(
+        LoginSession.last_seen_at < now - idle, LoginSession.created_at < now - absolute)))
+
+
+def login_required(view):
+    """API calls answer 401 JSON; pages send the browser to log in and come back."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user() is None:
+            if request.path.startswith("/api/"):
+                abort(401)
+            path = request.full_path.rstrip("?")
+            return redirect(f"/auth/login?next={quote(path, safe='')}")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def check_csrf() -> None:
+    """Every state-changing request of a logged-in user must carry X-CSRF-Token."""
+    if request.method in SAFE_METHODS:
+        return
+    user = current_user()
+    if user is None:
+        return  # nothing to ride on; the view's login_required answers 401
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), user.csrf_token.encode()):
+        raise FriendlyError(403, "安全校验失败", "页面已过期或来源不明，请刷新页面后重试。")

@@ -1,0 +1,142 @@
+"""SSO from the platform (DB31DSJ/Z 003 §6.2.4 b, §6.3.2 c): login, callback, logout.
+
+Inside the platform client (mobile or PC WebView) the browser goes to the OAuth
+authorize page; in a plain browser (网页端) to the web login page. Both come back
+to /auth/callback with `code` and `state`. The state is random, stored on the
+server, bound to this browser and to `next`, single use and short-lived; the code
+is exchanged exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+import time
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Response, current_app, make_response, redirect, request
+from sqlalchemy import delete
+
+from ..errors import FriendlyError
+from ..extensions import db
+from ..platform import InvalidCode, NotAMember, get_client
+from .models import PendingLogin, digest
+from .sessions import clear_cookie, cookie_name, end_session, set_cookie, start_session
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+LOGIN_COOKIE = "ywxt_login"
+STATE_ALPHABET = string.ascii_letters + string.digits
+STATE_LENGTH = 32  # 32 × log2(62) ≈ 190 bits; the platform allows [A-Za-z0-9]{1,128}
+STATE_LIFETIME_SECONDS = 300  # the platform's OAuth code lives 5 minutes too
+# WeCom-family clients put "wxwork" in their user agent (政务微信 builds included).
+PLATFORM_CLIENT_UA = re.compile(r"wxwork", re.IGNORECASE)
+
+BAD_STATE = FriendlyError(400, "登录已失效", "登录链接已过期或已使用，请重新从一网协同进入应用。")
+BAD_CODE = FriendlyError(400, "登录已失效", "平台登录码已过期或已使用，请重新从一网协同进入应用。")
+
+
+def safe_next(candidate: str | None) -> str:
+    """A same-origin relative path, or "/" (no open redirect: //host, /\\host, schemes)."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
+        return "/"
+    if "\\" in candidate or any(ord(char) < 0x20 or ord(char) == 0x7F for char in candidate):
+        return "/"
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return candidate
+
+
+def in_platform_client(user_agent: str) -> bool:
+    return bool(PLATFORM_CLIENT_UA.search(user_agent or ""))
+
+
+def authorize_url(state: str, *, in_client: bool, scope: str = "snsapi_base") -> str:
+    """Where the browser goes to log in: the client's OAuth page or the web login page."""
+    settings = current_app.config["SETTINGS"]
+    redirect_uri = f"{settings.app_base_url}/auth/callback"
+    if in_client:
+        query = urlencode({
+            "appid": settings.ywxt_corp_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": scope,
+            "state": state,
+            "agentid": settings.ywxt_agent_id,
+        })
+        return f"{settings.ywxt_oauth_authorize_url}?{query}#wechat_redirect"
+    query = urlencode({
+        "login_type": "CorpApp",
+        "appid": settings.ywxt_corp_id,
+        "agentid": settings.ywxt_agent_id,
+        "redirect_uri": redirect_uri,
+        "state": state,
+        "lang": "zh",
+    })
+    return f"{settings.ywxt_web_login_url}?{query}"
+
+
+@bp.get("/login")
+def login() -> Response:
+    state = "".join(secrets.choice(STATE_ALPHABET) for _ in range(STATE_LENGTH))
+    browser = secrets.token_urlsafe(32)
+    db.session.add(PendingLogin(
+        state=state,
+        browser_digest=digest(browser),
+        next_path=safe_next(request.args.get("next")),
+        expires_at=int(time.time()) + STATE_LIFETIME_SECONDS,
+    ))
+    db.session.commit()
+    target = authorize_url(state, in_client=in_platform_client(request.user_agent.string))
+    response = redirect(target)
+    # Binds the state to this browser: a state carried to another browser is refused.
+    set_cookie(response, LOGIN_COOKIE, browser, max_age=STATE_LIFETIME_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def take_pending_login(state: str | None) -> PendingLogin:
+    """Consume the pending login for `state` (single use) or refuse with 400."""
+    if not state or len(state) > 128:
+        raise BAD_STATE
+    pending = db.session.get(PendingLogin, state)
+    if pending is None:
+        raise BAD_STATE
+    # Delete first: a replayed callback finds nothing, even if the exchange below fails.
+    db.session.execute(delete(PendingLogin).where(PendingLogin.state == state))
+    db.session.commit()
+    browser = request.cookies.get(cookie_name(LOGIN_COOKIE), "")
+    if pending.expires_at < time.time() or digest(browser) != pending.browser_digest:
+        raise BAD_STATE
+    return pending
+
+
+@bp.get("/callback")
+def callback() -> Response:
+    pending = take_pending_login(request.args.get("state"))
+    code = request.args.get("code")
+    if not code:
+        # The user declined on the platform's page: it comes back with state only.
+        raise FriendlyError(400, "未完成登录", "您取消了授权，请重新从一网协同进入应用。")
+    client = get_client()
+    try:
+        identity = client.exchange_code(code)
+    except InvalidCode:
+        raise BAD_CODE from None
+    except NotAMember:
+        raise FriendlyError(403, "无法登录", "只有本单位成员可以使用本应用。") from None
+    profile = client.get_user(identity.userid)
+    response = make_response(redirect(pending.next_path))
+    start_session(response, identity.userid, str(profile.get("name") or identity.userid))
+    clear_cookie(response, LOGIN_COOKIE)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    response = make_response("", 204)
+    end_session(response)
+    return response

@@ -20,11 +20,11 @@ demo: $(VENV)/.installed
 ## test: 模板的全部测试（生成、输入校验、钩子、生成应用自己的测试）
 test: $(VENV)/.installed
 	scripts/system-packages.sh
-	$(BIN)/ruff check .
+	$(BIN)/ruff check hooks tests
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check .
+	$(BIN)/ruff check hooks tests
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -55,7 +55,9 @@ class Settings:
     ywxt_api_base: str = BASE
     ywxt_corp_id: str = "ww5f3c2b1a0d9e8f7a"
     ywxt_agent_id: str = "1000002"
+    ywxt_pc_agent_id: str = "1000003"
     ywxt_secret: str = "the-app-secret-never-logged"
+    app_base_url: str = "https://xietong.example.gov.cn"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from .config import Config
+from .contacts import sync_contacts
+from .items.deliveries import DELIVERIES
+from .outbox.relay import Relay, backlog, replay_dead
+from .platform import get_client
+from .reports import flush_reports
 
 
 def describe_settings(settings: Config) -> list[tuple[str, str]]:
@@ -43,5 +51,64 @@ def settings_command() -> None:
         click.echo(f"{name:<22}{value}")
 
 
+outbox_group = AppGroup("outbox", help="待办、消息的可靠投递（发件箱）。")
+
+
+def build_relay() -> Relay:
+    return Relay(get_client(), DELIVERIES)
+
+
+@outbox_group.command("run")
+@click.option("--once", is_flag=True, help="投递当前到期的全部内容后退出（供 cron 调用）。")
+@click.option("--idle-seconds", default=1.0, show_default=True,
+              help="无待投递内容时的等待秒数。")
+def outbox_run(once: bool, idle_seconds: float) -> None:
+    """投递待办、消息和关键操作数据到一网协同平台。"""
+    relay = build_relay()
+    if once:
+        stats = relay.run_once(limit=10_000)
+        reported = flush_reports(relay.client)
+        paused = "（平台连续失败，已暂停）" if stats.paused else ""
+        click.echo(f"已投递 {stats.delivered}，待重试 {stats.retried}，放弃 {stats.dead}，"
+                   f"上报关键操作 {reported}{paused}")
+        return
+    stop = threading.Event()
+    # SIGTERM (a rolling update, `kill`) finishes the row in hand, then stops.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo("发件箱投递已启动，Ctrl-C 停止。")
+    try:
+        relay.run_forever(stop, idle_seconds, after_each=lambda: flush_reports(relay.client))
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@outbox_group.command("status")
+def outbox_status() -> None:
+    """显示待投递数量、最早等待时长和已放弃的条目。"""
+    waiting = backlog()
+    click.echo(f"待投递 {waiting.pending} 条，已放弃 {waiting.dead} 条，"
+               f"最早一条已等待 {waiting.oldest_age_seconds} 秒")
+
+
+@outbox_group.command("replay")
+@click.option("--id", "row_id", type=int, default=None, help="只重新投递这一条。")
+def outbox_replay(row_id: int | None) -> None:
+    """让已放弃的条目重新进入投递（修复原因后使用）。"""
+    click.echo(f"已重新排队 {replay_dead(row_id)} 条")
+
+
+contacts_group = AppGroup("contacts", help="通讯录（§6.3.5）。")
+
+
+@contacts_group.command("sync")
+def contacts_sync() -> None:
+    """从平台同步可见范围内的部门和成员（只保存非敏感字段）。"""
+    report = sync_contacts()
+    click.echo(f"部门 {report.departments} 个；成员新增 {report.added}，更新 {report.updated}，"
+               f"移除 {report.removed}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(settings_command)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(contacts_group)

@@ -21,6 +21,7 @@ from flask import Blueprint, Response, current_app
 from sqlalchemy import text
 
 from .extensions import db
+from .outbox.relay import backlog
 from .platform import PlatformError, PlatformUnavailable, get_client
 {%- if cookiecutter.cache == "redis" %}
 from .redis_store import get_redis
@@ -100,10 +101,32 @@ def check_platform() -> CheckResult:
                   status_on_error="warn")
 
 
-# Every check the app runs; later parts add theirs here (outbox age).
+def check_outbox() -> CheckResult:
+    """How long the oldest undelivered todo or message has waited, and dead rows.
+
+    Waiting deliveries are `warn`: the app works, but the platform has not heard yet.
+    """
+    settings = current_app.config["SETTINGS"]
+    try:
+        waiting = backlog()
+    except Exception as exc:  # noqa: BLE001 - the database check reports the cause
+        db.session.rollback()
+        return CheckResult("outbox:backlog", "component", "fail",
+                           output=f"无法读取待发送队列（{type(exc).__name__}）")
+    status, output = "pass", None
+    if waiting.dead:
+        status, output = "warn", f"{waiting.dead} 条投递已放弃，需人工处理（flask outbox replay）"
+    elif waiting.oldest_age_seconds > settings.outbox_warn_seconds:
+        status, output = "warn", f"最早一条已等待 {waiting.oldest_age_seconds} 秒"
+    return CheckResult("outbox:backlog", "component", status, waiting.oldest_age_seconds, "s",
+                       output)
+
+
+# Every check the app runs.
 CHECKS: tuple[Callable[[], CheckResult], ...] = (
     check_database,
     check_platform,
+    check_outbox,
 {%- if cookiecutter.cache == "redis" %}
     check_cache,
 {%- endif %}

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -15,8 +16,10 @@ from .client import (
     DEFAULT_RETRY,
     CallEvent,
     Identity,
+    MessageResult,
     PlatformClient,
     RetryPolicy,
+    UntrustedLinkError,
 )
 from .errors import (
     InvalidCode,
@@ -55,10 +58,14 @@ def build_token_store(app: Flask) -> TokenStore:
     return FileTokenStore(Path(app.instance_path) / CACHE_FILE_NAME)
 
 
-def init_app(app: Flask) -> None:
-    """Build the app's platform client; nothing is fetched until the first call."""
+def init_app(app: Flask, *, on_event: Callable[[CallEvent], None] | None = None) -> None:
+    """Build the app's platform client; nothing is fetched until the first call.
+
+    `on_event` receives every call's key-operation event (DB31DSJ/Z 003 §6.2.4 e).
+    """
     app.extensions["ywxt"] = PlatformClient(app.config["SETTINGS"],
-                                            token_store=build_token_store(app))
+                                            token_store=build_token_store(app),
+                                            on_event=on_event)
 
 
 def get_client() -> PlatformClient:
@@ -72,6 +79,8 @@ __all__ = [
     "CallEvent",
     "FileTokenStore",
     "Identity",
+    "MessageResult",
+    "UntrustedLinkError",
     "InvalidCode",
     "MemoryTokenStore",
     "NotAMember",

@@ -49,7 +49,19 @@ DEFAULT_PATHS: dict[str, str] = {
     "user_simplelist": "/cgi-bin/user/simplelist",
     "corp_jsapi_ticket": "/cgi-bin/get_jsapi_ticket",
     "agent_jsapi_ticket": "/cgi-bin/ticket/get?type=agent_config",
+    "message_send": "/cgi-bin/message/send",
+    "message_recall": "/cgi-bin/message/recall",
+    "appchat_create": "/cgi-bin/appchat/create",
+    "appchat_send": "/cgi-bin/appchat/send",
+    # The platform's own APIs (paths to confirm with its interface document).
+    "todo_add": "/cgi-bin/todo/add",
+    "todo_update": "/cgi-bin/todo/update",
+    "datacollect_report": "/cgi-bin/datacollect/report",
 }
+
+# A message sent again with the same JSON inside this window is not delivered twice
+# (WeCom enable_duplicate_check): what makes a resent outbox message harmless.
+DUPLICATE_CHECK_SECONDS = 1800
 
 # wx.config signs with the corp ticket, wx.agentConfig with the agent ticket; mixing them
 # up gives "invalid signature".
@@ -98,6 +110,18 @@ class CallEvent:
     outcome: str
     errcode: int | None
     is_async: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageResult:
+    """message/send succeeds partially: the recipients the platform could not reach."""
+
+    msgid: str
+    invalid_users: tuple[str, ...] = ()
+
+
+class UntrustedLinkError(ValueError):
+    """A todo or message link outside the app's trusted domain (Appendix C.1 note)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -185,6 +209,8 @@ class PlatformClient:
         self._base_url = settings.ywxt_api_base.rstrip("/")
         self.corp_id = settings.ywxt_corp_id
         self.agent_id = settings.ywxt_agent_id
+        self.pc_agent_id = settings.ywxt_pc_agent_id
+        self._trusted_origin = settings.app_base_url.rstrip("/")
         self._secret = settings.ywxt_secret
         self._session = session if session is not None else requests.Session()
         self._paths = {**DEFAULT_PATHS, **(paths or {})}
@@ -256,6 +282,75 @@ class PlatformClient:
         """The members of one department (not of its sub-departments)."""
         payload = self._call("user_simplelist", params={"department_id": department_id})
         return list(payload.get("userlist", []))
+
+    # -- Unified todos (§6.2.4 f, Appendix C) ---------------------------------------------
+
+    def add_todo(self, todo: Mapping[str, Any]) -> dict:
+        """Create a todo (办件/阅件). `taskNum` is its identity: resending it never doubles it.
+
+        Appendix C.1: linkUrl and mobileLinkUrl must lie under the app's trusted domain,
+        so a wrong link is refused here, before it is sent.
+        """
+        self._check_links(todo.get("linkUrl"), todo.get("mobileLinkUrl"))
+        body = {"agentid": self.agent_id, "pcAgentId": self.pc_agent_id, **todo}
+        return self._call("todo_add", json=body)
+
+    def update_todo(self, update: Mapping[str, Any]) -> dict:
+        """Change a todo's status (Appendix C.4: taskNum, status, readStatus, doneUrl...)."""
+        self._check_links(update.get("doneUrl"), update.get("pcDoneUrl"))
+        body = {"agentid": self.agent_id, "pcAgentId": self.pc_agent_id, **update}
+        return self._call("todo_update", json=body)
+
+    # -- App messages (Appendix A.2 消息推送) -----------------------------------------------
+
+    def send_message(self, touser: list[str] | tuple[str, ...], msgtype: str,
+                     content: Mapping[str, Any]) -> MessageResult:
+        """Send a text, textcard or markdown message to members.
+
+        Partial success is success with `invalid_users`; nobody valid is error 81013.
+        Duplicate check is on, so resending the same message after a lost answer is safe.
+        """
+        if msgtype not in ("text", "textcard", "markdown"):
+            raise ValueError(f"unsupported message type {msgtype!r}")
+        if msgtype == "textcard":
+            self._check_links(content.get("url"))
+        payload = self._call("message_send", json={
+            "touser": "|".join(touser), "msgtype": msgtype, "agentid": int(self.agent_id),
+            msgtype: dict(content), "enable_duplicate_check": 1,
+            "duplicate_check_interval": DUPLICATE_CHECK_SECONDS,
+        })
+        invalid = str(payload.get("invaliduser") or "")
+        return MessageResult(str(payload.get("msgid", "")),
+                             tuple(user for user in invalid.split("|") if user))
+
+    def recall_message(self, msgid: str) -> None:
+        """Recall a message sent within the last 24 hours."""
+        self._call("message_recall", json={"msgid": msgid})
+
+    def create_chat(self, name: str, owner: str, userids: list[str],
+                    chatid: str | None = None) -> str:
+        """Create an app group chat (2-2000 members); returns its chatid."""
+        body: dict[str, Any] = {"name": name, "owner": owner, "userlist": list(userids)}
+        if chatid:
+            body["chatid"] = chatid
+        return str(self._call("appchat_create", json=body)["chatid"])
+
+    def send_chat(self, chatid: str, msgtype: str, content: Mapping[str, Any]) -> None:
+        """Post to an app group chat; a new chat shows only after its first message."""
+        self._call("appchat_send", json={"chatid": chatid, "msgtype": msgtype,
+                                         msgtype: dict(content)})
+
+    # -- Key-operation reports (§6.2.4 e) --------------------------------------------------
+
+    def report_events(self, events: list[Mapping[str, Any]]) -> None:
+        """Send a batch of key-operation events to the platform's data collection."""
+        self._call("datacollect_report", json={"agentid": self.agent_id, "events": list(events)})
+
+    def _check_links(self, *urls: str | None) -> None:
+        for url in urls:
+            if url and not (url == self._trusted_origin
+                            or url.startswith(f"{self._trusted_origin}/")):
+                raise UntrustedLinkError("link outside the app's trusted domain")
 
     # -- Tokens and JS-SDK tickets --------------------------------------------------------
 

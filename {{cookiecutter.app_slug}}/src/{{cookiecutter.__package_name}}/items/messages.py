@@ -1,0 +1,26 @@
+"""In-app copies of the messages the app sends, for the 消息 page and its unread count."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .models import iso
+
+
+class AppMessage(db.Model):
+    __tablename__ = "app_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient_userid: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(256))
+    item_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "description": self.description,
+                "url": f"/#/items/{self.item_id}", "created_at": iso(self.created_at),
+                "read": self.read_at is not None}

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, auth, cli, errors, health, pages, platform{% if cookiecutter.cache == "redis" %}, redis_store{% endif %}
+from . import api, auth, cli, errors, frontend, health, items, pages, platform, reports, security{% if cookiecutter.cache == "redis" %}, redis_store{% endif %}
 from .config import Config
 from .extensions import db, migrate
 
@@ -66,11 +66,15 @@ def register_extensions(app: Flask) -> None:
 {%- if cookiecutter.cache == "redis" %}
     redis_store.init_app(app)
 {%- endif %}
-    platform.init_app(app)
+    security.init_app(app)
+    platform.init_app(app, on_event=reports.event_recorder(app))
     health.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     auth.init_app(app)
     api.init_app(app)
-    app.register_blueprint(pages.bp)
+    items.init_app(app)
+    # Without a built front end (an API-only team, or before `make setup`), a small
+    # server-rendered home page still shows who is logged in.
+    app.register_blueprint(frontend.bp if frontend.is_built(app) else pages.bp)

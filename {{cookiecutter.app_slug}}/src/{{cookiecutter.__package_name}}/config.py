@@ -30,6 +30,11 @@ MIN_SECRET_LENGTH = 32
 BAKED_PORTAL_ORIGINS = "{{ cookiecutter.portal_origins }}"
 DATABASE_KIND = "{{ cookiecutter.database }}"
 CACHE_KIND = "{{ cookiecutter.cache }}"
+# DB31DSJ/Z 003 附录 D 页面框架: adaptive, or a fixed width of 760–950 px.
+PAGE_WIDTH_MODE = "{{ cookiecutter.page_width_mode }}"
+FIXED_PAGE_WIDTH = {{ cookiecutter.fixed_page_width | int }}
+# src/<package>/ → the project root, where frontend/ lives in a source checkout.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 # Development defaults point at devtools/platform_sim (`make dev` starts it on :5001).
 SIMULATOR = "http://127.0.0.1:5001"
@@ -79,6 +84,10 @@ class Config:
     health_cache_seconds: float = 5.0
     session_idle_minutes: int = 30
     session_max_hours: int = 8
+    outbox_warn_seconds: int = 600
+    frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+    page_width_mode: str = PAGE_WIDTH_MODE
+    fixed_page_width: int = FIXED_PAGE_WIDTH
     testing: bool = False
 
     @property
@@ -125,6 +134,8 @@ class Config:
             health_cache_seconds=reader.number("HEALTH_CACHE_SECONDS", default=5.0, minimum=0),
             session_idle_minutes=reader.integer("SESSION_IDLE_MINUTES", default=30, minimum=1),
             session_max_hours=reader.integer("SESSION_MAX_HOURS", default=8, minimum=1),
+            outbox_warn_seconds=reader.integer("OUTBOX_WARN_SECONDS", default=600, minimum=1),
+            frontend_dist=Path(reader.get("FRONTEND_DIST") or PROJECT_ROOT / "frontend" / "dist"),
         )
         if reader.problems:
             raise ConfigError(reader.problems)

@@ -5,6 +5,10 @@ set -euo pipefail
 
 need=()
 command -v pg_virtualenv >/dev/null || need+=(postgresql postgresql-common)
+# Browser tests of the generated front end: Debian's Chromium (Playwright cannot
+# download its own here) and a CJK font, without which Chinese renders as boxes.
+command -v chromium >/dev/null || need+=(chromium)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

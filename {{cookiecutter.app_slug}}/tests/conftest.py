@@ -68,6 +68,8 @@ def make_config(tmp_path{% if cookiecutter.cache == "redis" %}, redis_url{% endi
         environ["REDIS_URL"] = redis_url
 {%- endif %}
         config = Config.from_env(environ, instance_path=tmp_path / "instance")
+        # Independent of whether this checkout's front end happens to be built.
+        overrides = {"frontend_dist": tmp_path / "frontend-not-built", **overrides}
         return dataclasses.replace(config, testing=True, **overrides)
 
     return build

@@ -2,10 +2,11 @@
 
 from flask import Flask
 
-from . import me
+from . import me, profile
 
 __all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(me.bp)
+    app.register_blueprint(profile.bp)

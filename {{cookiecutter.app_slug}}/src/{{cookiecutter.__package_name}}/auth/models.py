@@ -27,6 +27,7 @@ class PendingLogin(db.Model):
     state: Mapped[str] = mapped_column(String(64), primary_key=True)
     browser_digest: Mapped[str] = mapped_column(String(64))
     next_path: Mapped[str] = mapped_column(String(2048))
+    scope: Mapped[str] = mapped_column(String(32), default="snsapi_base")
     expires_at: Mapped[int] = mapped_column(Integer, index=True)
 
 
@@ -41,3 +42,7 @@ class LoginSession(db.Model):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[int] = mapped_column(Integer)
     last_seen_at: Mapped[int] = mapped_column(Integer, index=True)
+    # After consent (snsapi_privateinfo) only: lets the app read the sensitive profile
+    # for 30 minutes without storing it (§8.2 c 不落地). Cleared on withdrawal and logout.
+    user_ticket: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    user_ticket_expires_at: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -21,6 +21,7 @@ from sqlalchemy import delete
 from ..errors import FriendlyError
 from ..extensions import db
 from ..platform import InvalidCode, NotAMember, get_client
+from ..privacy.consent import record_consent
 from .models import PendingLogin, digest
 from .sessions import clear_cookie, cookie_name, end_session, set_cookie, start_session
 
@@ -78,23 +79,38 @@ def authorize_url(state: str, *, in_client: bool, scope: str = "snsapi_base") ->
     return f"{settings.ywxt_web_login_url}?{query}"
 
 
-@bp.get("/login")
-def login() -> Response:
+SCOPE_BASE = "snsapi_base"
+# DB31DSJ/Z 003 §8.2 d: the platform's own consent screen for the sensitive profile.
+SCOPE_PRIVATEINFO = "snsapi_privateinfo"
+
+
+def begin_login(next_path: str, *, scope: str, in_client: bool) -> tuple[str, str]:
+    """Store a new pending login; return (where to send the browser, its binding token)."""
     state = "".join(secrets.choice(STATE_ALPHABET) for _ in range(STATE_LENGTH))
     browser = secrets.token_urlsafe(32)
     db.session.add(PendingLogin(
         state=state,
         browser_digest=digest(browser),
-        next_path=safe_next(request.args.get("next")),
+        next_path=safe_next(next_path),
+        scope=scope,
         expires_at=int(time.time()) + STATE_LIFETIME_SECONDS,
     ))
     db.session.commit()
-    target = authorize_url(state, in_client=in_platform_client(request.user_agent.string))
-    response = redirect(target)
-    # Binds the state to this browser: a state carried to another browser is refused.
+    return authorize_url(state, in_client=in_client, scope=scope), browser
+
+
+def bind_browser(response: Response, browser: str) -> Response:
+    """Bind the pending login to this browser: a state carried elsewhere is refused."""
     set_cookie(response, LOGIN_COOKIE, browser, max_age=STATE_LIFETIME_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/login")
+def login() -> Response:
+    target, browser = begin_login(request.args.get("next") or "/", scope=SCOPE_BASE,
+                                  in_client=in_platform_client(request.user_agent.string))
+    return bind_browser(redirect(target), browser)
 
 
 def take_pending_login(state: str | None) -> PendingLogin:
@@ -129,7 +145,10 @@ def callback() -> Response:
         raise FriendlyError(403, "无法登录", "只有本单位成员可以使用本应用。") from None
     profile = client.get_user(identity.userid)
     response = make_response(redirect(pending.next_path))
-    start_session(response, identity.userid, str(profile.get("name") or identity.userid))
+    start_session(response, identity.userid, str(profile.get("name") or identity.userid),
+                  user_ticket=identity.user_ticket if pending.scope == SCOPE_PRIVATEINFO else None)
+    if pending.scope == SCOPE_PRIVATEINFO and identity.user_ticket:
+        record_consent(identity.userid)
     clear_cookie(response, LOGIN_COOKIE)
     response.headers["Cache-Control"] = "no-store"
     return response

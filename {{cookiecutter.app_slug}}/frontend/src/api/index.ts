@@ -1,0 +1,68 @@
+/** The app's API, one function per endpoint, over the default same-origin client. */
+import { createApiClient, redirectToLogin } from './client'
+import type {
+  AgentSignature,
+  Contact,
+  CorpSignature,
+  Item,
+  ItemBox,
+  Me,
+  Message,
+  NewItem,
+  Profile,
+} from './types'
+
+let csrfToken: string | null = null
+let mePromise: Promise<Me> | null = null
+
+export const api = createApiClient({
+  fetch: (input, init) => fetch(input, init),
+  csrfToken: async () => csrfToken ?? (await loadMe()).csrf_token,
+  onUnauthorized: redirectToLogin,
+  isOnline: () => navigator.onLine,
+})
+
+/** Who is logged in; also where the CSRF token for state-changing requests comes from. */
+export function loadMe(): Promise<Me> {
+  mePromise ??= api.get<Me>('/api/me').then(
+    (me) => {
+      csrfToken = me.csrf_token
+      return me
+    },
+    (error: unknown) => {
+      mePromise = null
+      throw error
+    },
+  )
+  return mePromise
+}
+
+export const fetchItems = (box: ItemBox) =>
+  api.get<{ items: Item[] }>('/api/items', { box }).then((data) => data.items)
+
+export const fetchItem = (id: number) => api.get<{ item: Item }>(`/api/items/${id}`).then((data) => data.item)
+
+export const createItem = (input: NewItem) =>
+  api.post<{ item: Item }>('/api/items', input).then((data) => data.item)
+
+export const completeItem = (id: number) =>
+  api.post<{ item: Item }>(`/api/items/${id}/complete`).then((data) => data.item)
+
+export const searchContacts = (q: string) =>
+  api.get<{ users: Contact[] }>('/api/contacts', { q }).then((data) => data.users)
+
+export const fetchMessages = () => api.get<{ messages: Message[]; unread: number }>('/api/messages')
+
+export const markMessageRead = (id: number) => api.post<void>(`/api/messages/${id}/read`)
+
+export const fetchProfile = () => api.get<Profile>('/api/profile')
+
+export const grantConsent = () => api.post<{ authorize_url: string }>('/api/consent')
+
+export const withdrawConsent = () => api.del<void>('/api/consent')
+
+export function fetchSignature(type: 'corp', url: string): Promise<CorpSignature>
+export function fetchSignature(type: 'agent', url: string): Promise<AgentSignature>
+export function fetchSignature(type: 'corp' | 'agent', url: string) {
+  return api.get<CorpSignature | AgentSignature>('/api/jssdk/signature', { url, type })
+}

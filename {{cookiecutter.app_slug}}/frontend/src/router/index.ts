@@ -1,0 +1,57 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+
+// The landing route is eager: a lazy one costs a serial round trip before anything shows.
+import HomeView from '../views/HomeView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Page title for the client's title bar. */
+    title: string
+    /** Shows the tab bar (first-level pages). */
+    tab?: boolean
+  }
+}
+
+// Hash history: the JS-SDK signs location.href without the hash, so one signature serves
+// every route, and the platform todo links point at <APP_BASE_URL>/#/items/<id>.
+// Depth stays ≤ 5 (DB31DSJ/Z 003 §6.3.6 e): tab page → item → done.
+const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', name: 'home', component: HomeView, meta: { title: '工作台', tab: true } },
+    {
+      path: '/messages',
+      name: 'messages',
+      component: () => import('../views/MessagesView.vue'),
+      meta: { title: '消息', tab: true },
+    },
+    {
+      path: '/me',
+      name: 'profile',
+      component: () => import('../views/ProfileView.vue'),
+      meta: { title: '我的', tab: true },
+    },
+    {
+      path: '/items/new',
+      name: 'item-create',
+      component: () => import('../views/ItemCreateView.vue'),
+      meta: { title: '发起事项' },
+    },
+    {
+      path: '/items/:id(\\d+)',
+      name: 'item-detail',
+      component: () => import('../views/ItemDetailView.vue'),
+      props: true,
+      meta: { title: '事项详情' },
+    },
+    {
+      path: '/:pathMatch(.*)*',
+      name: 'not-found',
+      component: () => import('../views/NotFoundView.vue'),
+      meta: { title: '页面不存在' },
+    },
+  ],
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+})
+
+export default router

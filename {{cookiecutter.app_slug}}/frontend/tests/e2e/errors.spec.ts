@@ -1,0 +1,67 @@
+import { expect, expectNoRed, openApp, test } from './support'
+
+// DB31DSJ/Z 003 §6.3.3 c: when the server cannot answer, say so kindly and offer 重试.
+
+test('a server failure shows a friendly page, and 重试 recovers', async ({ page, api, allowConsoleErrors }) => {
+  allowConsoleErrors(/status of 503/)
+  let failing = true
+  api.on('GET', /^\/api\/items$/, () =>
+    failing ? { status: 503, body: { error: { status: 503, title: 'x', message: 'upstream trace' } } } : { body: { items: [] } },
+  )
+  await openApp(page, '/', 'home-view')
+  const state = page.getByTestId('error-state')
+  await expect(state).toHaveAttribute('data-kind', 'server')
+  await expect(page.getByTestId('error-title')).toHaveText('服务暂时不可用')
+  await expect(state).not.toContainText('upstream trace')
+  await expectNoRed(page)
+
+  failing = false
+  await page.getByTestId('retry-button').click()
+  await expect(page.getByTestId('empty-state')).toContainText('暂无待办事项')
+})
+
+test('a request that takes too long times out at 4.5 s with a friendly page', async ({ page, api }) => {
+  let hang = true
+  api.on('GET', /^\/api\/items$/, () => (hang ? { hang: true } : { body: { items: [] } }))
+  await openApp(page, '/', 'home-view')
+  const started = Date.now()
+  await expect(page.getByTestId('error-state')).toHaveAttribute('data-kind', 'timeout', { timeout: 8000 })
+  expect(Date.now() - started).toBeLessThan(5000)
+  await expect(page.getByTestId('error-title')).toHaveText('请求超时')
+
+  hang = false
+  await page.getByTestId('retry-button').click()
+  await expect(page.getByTestId('empty-state')).toBeVisible()
+})
+
+test('going offline shows a friendly page, and 重试 recovers once online', async ({ page, context, api, allowConsoleErrors }) => {
+  allowConsoleErrors(/ERR_INTERNET_DISCONNECTED/)
+  await openApp(page, '/', 'home-view')
+  await expect(page.getByTestId('item-card-7')).toBeVisible()
+
+  // Offline for the browser (navigator.onLine) and for the mocked API alike.
+  let offline = true
+  api.on('GET', /^\/api\/items$/, (request) =>
+    offline ? { abort: 'internetdisconnected' } : { body: { items: request.query.get('box') === 'created' ? api.data.items.filter((item) => item.id === 9) : [] } },
+  )
+  await context.setOffline(true)
+  await page.getByTestId('box-created').click()
+  await expect(page.getByTestId('error-state')).toHaveAttribute('data-kind', 'offline')
+  await expect(page.getByTestId('error-title')).toHaveText('网络未连接')
+
+  offline = false
+  await context.setOffline(false)
+  await page.getByTestId('retry-button').click()
+  await expect(page.getByTestId('item-card-9')).toBeVisible()
+})
+
+test('an expired session goes to the platform login and comes back to the same screen', async ({ page, api, allowConsoleErrors }) => {
+  allowConsoleErrors(/status of 401/)
+  const unauthorized = { status: 401, body: { error: { status: 401, title: '未登录', message: '请先登录。' } } }
+  api.on('GET', /^\/api\//, unauthorized)
+  await page.route('**/auth/login**', (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>登录</title><p>登录</p>' }),
+  )
+  await page.goto('/#/messages')
+  await page.waitForURL('**/auth/login?next=%2F%23%2Fmessages')
+})

@@ -9,6 +9,8 @@ command -v pg_virtualenv >/dev/null || need+=(postgresql postgresql-common)
 # download its own here) and a CJK font, without which Chinese renders as boxes.
 command -v chromium >/dev/null || need+=(chromium)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
+# nginx -t and the TLS tests of the generated deploy/nginx.conf (in /usr/sbin).
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

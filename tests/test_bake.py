@@ -33,6 +33,8 @@ SUPPORTED_COMBINATIONS = [
     {"database": "postgresql", "cache": "redis"},
     {"app_name": "Ywxt2026", "app_slug": "ywxt2026"},
     {"app_slug": "shi-xiang-ban-li"},
+    # A package name sorting before "devtools" must not upset any import block.
+    {"app_slug": "abc-shixiang"},
 ]
 
 

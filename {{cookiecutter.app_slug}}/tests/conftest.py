@@ -15,9 +15,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
-
 from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings
+
 from {{ cookiecutter.__package_name }} import create_app
 from {{ cookiecutter.__package_name }}.config import Config
 from {{ cookiecutter.__package_name }}.extensions import db

@@ -14,13 +14,13 @@ from urllib.parse import quote
 
 import pytest
 import requests
-
 from devtools.platform_sim import create_app, get_sim_state
 from devtools.platform_sim.__main__ import build_parser
 from devtools.platform_sim.jssdk import jsapi_signature
 from devtools.platform_sim.org import CANARY_SECRETS
 from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings, SimSettingsError
+
 from tests.platform_sim_support import (
     AGENT_ID,
     CALLBACK,

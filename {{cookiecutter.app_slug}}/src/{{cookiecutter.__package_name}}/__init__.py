@@ -8,7 +8,22 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, auth, cli, errors, frontend, health, items, pages, platform, reports, security{% if cookiecutter.cache == "redis" %}, redis_store{% endif %}
+from . import (
+    api,
+    auth,
+    cli,
+    errors,
+    frontend,
+    health,
+    items,
+    pages,
+    platform,
+{%- if cookiecutter.cache == "redis" %}
+    redis_store,
+{%- endif %}
+    reports,
+    security,
+)
 from .config import Config
 from .extensions import db, migrate
 

@@ -26,6 +26,7 @@ from . import (
 )
 from .config import Config
 from .extensions import db, migrate
+from .privacy import log_filter
 
 APP_NAME = "{{ cookiecutter.app_name }}"
 
@@ -49,6 +50,8 @@ def create_app(config: Config | None = None, *, instance_path: str | None = None
 
 
 def configure(app: Flask, config: Config) -> None:
+    # DB31DSJ/Z 003 §8.2 c: no log line carries personal data or a credential.
+    log_filter.install()
     app.config["SETTINGS"] = config
     app.config.update(
         SECRET_KEY=config.secret_key,

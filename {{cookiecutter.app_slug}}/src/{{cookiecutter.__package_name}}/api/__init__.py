@@ -2,11 +2,12 @@
 
 from flask import Flask
 
-from . import me, profile
+from . import jssdk, me, profile
 
 __all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(me.bp)
+    app.register_blueprint(jssdk.bp)
     app.register_blueprint(profile.bp)

@@ -1,5 +1,13 @@
-"""Security policy of the app: headers now, the TLS context for gunicorn in deploy/."""
+"""Security policy of the app: headers, rate limits, and the TLS context for gunicorn."""
 
-from .headers import content_security_policy, init_app
+from flask import Flask
+
+from . import headers, rate_limits
+from .headers import content_security_policy
 
 __all__ = ["content_security_policy", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    headers.init_app(app)
+    rate_limits.init_app(app)

@@ -133,6 +133,7 @@ def platform_app(make_config, make_app, sim):
         ywxt_web_login_url=f"{sim.base_url}/wwlogin/sso/login",
         ywxt_jssdk_url=f"{sim.base_url}/jssdk/jweixin.js",
         ywxt_secret="sim-secret-5f3c2b1a0d9e8f7a",
+        ywxt_pc_agent_id="1000003",  # the simulator's PC agent (Appendix C pcAgentId)
     )
     with tables_created(make_app(config)) as app:
         yield app

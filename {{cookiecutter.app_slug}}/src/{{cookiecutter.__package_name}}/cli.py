@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -11,6 +12,14 @@ from flask.cli import AppGroup, with_appcontext
 
 from .config import Config
 from .contacts import sync_contacts
+from .data_export import (
+    DataImportError,
+    dumps,
+    export_data,
+    import_data,
+    read_backup,
+    write_backup,
+)
 from .items.deliveries import DELIVERIES
 from .outbox.relay import Relay, backlog, replay_dead
 from .platform import get_client
@@ -108,7 +117,38 @@ def contacts_sync() -> None:
                f"移除 {report.removed}")
 
 
+data_group = AppGroup("data", help="应用数据的备份与迁移（§7.4 应用注销前的数据备份或迁移）。")
+
+
+@data_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def data_export(path: Path) -> None:
+    """把事项和站内消息导出为 JSON 备份文件（不含通讯录、会话、令牌和发件箱）。"""
+    document = export_data()
+    write_backup(path, dumps(document))
+    click.echo(f"已导出事项 {len(document['items'])} 条、站内消息 "
+               f"{len(document['messages'])} 条到 {path}")
+    waiting = backlog()
+    if waiting.pending or waiting.dead:
+        # Deliveries in flight are not part of the backup: the platform should hear them
+        # from this deployment before it is shut down.
+        click.echo(f"注意：发件箱还有 {waiting.pending + waiting.dead} 条未投递到平台，"
+                   "迁移前请先运行 flask outbox run --once 或 flask outbox status 查看。", err=True)
+
+
+@data_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def data_import(path: Path) -> None:
+    """把 data export 导出的备份导入到空数据库（非空数据库或文件有误时不做任何修改）。"""
+    try:
+        counts = import_data(read_backup(path))
+    except DataImportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"已导入事项 {counts.items} 条、站内消息 {counts.messages} 条")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(settings_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(contacts_group)
+    app.cli.add_command(data_group)

@@ -1,7 +1,7 @@
 """Key-operation reports (DB31DSJ/Z 003 §6.2.4 e): every platform call, sent in batches.
 
 The platform client reports each call (api, duration, outcome, errcode) to
-`record_event`, which stores it; `flush_reports` sends stored events to the
+`event_recorder`, which stores it; `flush_reports` sends stored events to the
 platform's data collection in batches and deletes what was accepted. An event holds
 no personal data: an api path, numbers and an outcome word.
 """
@@ -17,12 +17,18 @@ from sqlalchemy import Boolean, Float, Integer, String, delete, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
-from .platform import CallEvent, PlatformClient, PlatformError, PlatformUnavailable
+from .platform import (
+    DEFAULT_PATHS,
+    CallEvent,
+    PlatformClient,
+    PlatformError,
+    PlatformUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 200
-REPORT_PATH = "/cgi-bin/datacollect/report"
+BATCH_SIZE = 200  # the platform takes at most 500 events per report
+REPORT_PATH = DEFAULT_PATHS["datacollect_report"]
 
 
 class OperationEvent(db.Model):

@@ -8,12 +8,13 @@ delivered exactly when the change is committed and never lost in between.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import date
 
 from flask import Blueprint, request
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from ..auth import current_user, login_required
 from ..contacts import find_contact
@@ -28,6 +29,8 @@ bp = Blueprint("api_items", __name__, url_prefix="/api")
 TITLE_MAX = 40
 DESCRIPTION_MAX = 500
 LIST_LIMIT = 100
+# Only the calendar form: date.fromisoformat alone would also take "20260101" or a number.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @bp.after_request
@@ -62,9 +65,12 @@ def validate_new_item(body: dict) -> tuple[dict, dict[str, str]]:
     if not isinstance(assignee, str) or not assignee.strip():
         problems["assignee_userid"] = "请选择办理人"
     due_date = None
-    if body.get("due_date"):
+    raw_due = body.get("due_date")
+    if raw_due not in (None, ""):
         try:
-            due_date = date.fromisoformat(str(body["due_date"]))
+            if not (isinstance(raw_due, str) and ISO_DATE.fullmatch(raw_due)):
+                raise ValueError(raw_due)
+            due_date = date.fromisoformat(raw_due)
         except ValueError:
             problems["due_date"] = "截止日期格式应为 YYYY-MM-DD"
     priority = body.get("priority") or "normal"
@@ -149,8 +155,16 @@ def complete_item(item_id: int):
     if item.status == DONE:
         raise FriendlyError(409, "已经办结", "该事项已经办结，无需重复操作。")
     now = int(time.time())
-    item.status = DONE
-    item.completed_at = now
+    # Compare-and-set: of two requests racing past the check above, only one may
+    # complete the item (the other would enqueue the same deliveries again).
+    changed = db.session.execute(
+        update(Item).where(Item.id == item.id, Item.status == OPEN)
+        .values(status=DONE, completed_at=now)
+        .execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        db.session.rollback()
+        raise FriendlyError(409, "已经办结", "该事项已经办结，无需重复操作。")
+    db.session.refresh(item)
     aggregate = f"item:{item.id}"
     enqueue("todo_update", aggregate, f"todo-done-{item.task_num}", item_id=item.id)
     enqueue("message_send", aggregate, f"msg-done-{item.task_num}", item_id=item.id,

@@ -19,15 +19,29 @@ import time
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..platform import PlatformClient, PlatformError, PlatformUnavailable
+from ..platform import (
+    PlatformClient,
+    PlatformError,
+    PlatformGatewayError,
+    PlatformRateLimited,
+    PlatformUnavailable,
+    TokenExpired,
+)
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 Delivery = Callable[[PlatformClient, dict], None]
+
+# Failures that say the platform itself is unwell (unreachable, busy, throttling, its
+# gateway refusing, a token refused even after a refresh): they open the breaker. Any
+# other errcode refuses this one request (a receiver out of range, say); the row is
+# retried with backoff, but the other rows keep flowing.
+PLATFORM_FAILURES = (PlatformUnavailable, PlatformRateLimited, PlatformGatewayError, TokenExpired)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,11 +146,18 @@ class Relay:
                 raise LookupError(f"no delivery for kind {row.kind!r}")
             delivery(self.client, row.data)
         except (PlatformUnavailable, PlatformError) as error:
-            self.breaker.record_failure(now)
+            if isinstance(error, PLATFORM_FAILURES):
+                self.breaker.record_failure(now)
             self._retry_later(row, now, _describe(error), stats)
-        except (LookupError, ValueError) as error:
-            # A bug or a bad link will not heal by retrying: keep the row for a person.
-            log.error("outbox row %s (%s) cannot be delivered: %s", row.id, row.kind, error)
+        except SQLAlchemyError:
+            # Our own database failed, not the row: leave it untouched for the next round.
+            db.session.rollback()
+            raise
+        except Exception as error:  # noqa: BLE001 - one bad row must not stop the relay
+            # A bug or a bad link (UntrustedLinkError) will not heal by retrying: keep the
+            # row, marked dead, for a person to look at (`flask outbox replay`).
+            log.error("outbox row %s (%s) cannot be delivered: %s", row.id, row.kind,
+                      type(error).__name__, exc_info=not isinstance(error, ValueError))
             row.dead, row.last_error = True, type(error).__name__
             stats.dead += 1
         else:
@@ -160,11 +181,20 @@ class Relay:
 
     def run_forever(self, stop: threading.Event, idle_seconds: float = 1.0,
                     after_each: Callable[[], None] | None = None) -> None:
-        """Deliver until `stop` is set; `after_each` runs after every round (reports)."""
+        """Deliver until `stop` is set; `after_each` runs after every round (reports).
+
+        A database error (a restart, a lock timeout) is logged and the round retried
+        after the idle wait: the relay outlives what it cannot fix itself.
+        """
         while not stop.is_set():
-            stats = self.run_once()
-            if after_each is not None:
-                after_each()
+            try:
+                stats = self.run_once()
+                if after_each is not None:
+                    after_each()
+            except SQLAlchemyError as error:
+                db.session.rollback()
+                log.error("outbox relay: database error, retrying: %s", type(error).__name__)
+                stats = RelayStats()
             if stats.delivered == 0:
                 stop.wait(idle_seconds)
 

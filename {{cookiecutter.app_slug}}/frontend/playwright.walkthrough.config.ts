@@ -1,0 +1,34 @@
+import { defineConfig } from '@playwright/test'
+
+import { DEVICES } from './tests/walkthrough/devices'
+
+/**
+ * `make walkthrough` (DB31DSJ/Z 003 §6.2.5 走查, §6.2.6 兼容性测试): the whole app for real —
+ * backend, platform simulator, outbox relay and the built front end, started by
+ * tests/real/global-setup.ts — plus a stand-in web portal on another loopback origin that
+ * frames the app. Every device profile walks every page and the main flow; the teardown
+ * writes the screenshot gallery ../walkthrough/index.html and ../walkthrough/failures.json.
+ */
+export default defineConfig({
+  testDir: './tests/walkthrough',
+  testMatch: '*.spec.ts',
+  globalSetup: './tests/walkthrough/global-setup.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  timeout: 180_000,
+  use: {
+    browserName: 'chromium',
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    // Debian's Chromium: never `npx playwright install`.
+    launchOptions: {
+      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking'],
+    },
+    trace: 'off',
+  },
+  projects: DEVICES.map((device) => ({ name: device.id, use: device.use })),
+})

@@ -129,3 +129,17 @@ def test_set_up_app_serves_a_passing_healthz(default_app):
     assert health["status"] == "pass", health
     assert health["checks"]["database:responseTime"][0]["status"] == "pass"
     assert health["checks"]["platform:responseTime"][0]["status"] == "pass"
+
+
+def test_default_bake_passes_its_compliance_self_test(default_app):
+    """§8.3 a: the self-test of a fresh app has no failing check (audits offline: CI's
+    result must not depend on advisories published since the last commit)."""
+    setup = make(default_app, "setup")
+    assert setup.returncode == 0, (setup.stdout + setup.stderr)[-4000:]
+    result = subprocess.run(
+        [str(default_app / ".venv/bin/flask"), "--app", "wsgi", "compliance", "check", "--offline"],
+        cwd=default_app, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    assert "不通过 0" in result.stdout
+    assert (default_app / "docs" / "self-test-report.md").exists()

@@ -78,6 +78,15 @@ def remove_paths(paths: list[str | Path]) -> None:
             path.unlink()
 
 
+def remove_oidc_files(package_name: str) -> None:
+    """Without the oidc option: no OpenID Connect login, simulator mode or tests."""
+    remove_paths([
+        f"src/{package_name}/auth/oidc.py",
+        "devtools/platform_sim/oidc.py",
+        "tests/test_oidc.py",
+    ])
+
+
 def set_flag(path: Path, flag: str, value: str | None = None) -> str:
     """Replace every `flag` in the file with value (a new random secret when None)."""
     if value is None:
@@ -253,6 +262,8 @@ def main() -> None:
 
     if CACHE == "embedded":
         remove_paths([f"src/{PACKAGE_NAME}/redis_store.py", "tests/test_redis_store.py"])
+    if not parse_bool(answers.get("oidc", False)):
+        remove_oidc_files(PACKAGE_NAME)
     write_dotenv(Path(".env.example"), Path(".env"))
     write_registration_json(Path("registration.json"), answers)
     write_audit_checklist(

@@ -31,6 +31,7 @@ SUPPORTED_COMBINATIONS = [
     {"database": "postgresql"},
     {"cache": "redis"},
     {"database": "postgresql", "cache": "redis"},
+    {"oidc": True},
     {"app_name": "Ywxt2026", "app_slug": "ywxt2026"},
     {"app_slug": "shi-xiang-ban-li"},
     # A package name sorting before "devtools" must not upset any import block.
@@ -93,6 +94,45 @@ def test_redis_bake_keeps_the_redis_store_and_checks_it(cookies, context):
     assert (package / "redis_store.py").exists()
     assert "check_cache" in (package / "health.py").read_text(encoding="utf-8")
     assert "REDIS_URL=redis://" in (project / ".env.example").read_text(encoding="utf-8")
+
+
+OIDC_FILES = (
+    "src/xietong_shixiang/auth/oidc.py",
+    "devtools/platform_sim/oidc.py",
+    "tests/test_oidc.py",
+)
+
+
+def test_oidc_bake_ships_the_openid_connect_login(cookies, context):
+    project = _bake(cookies, context, oidc=True)
+    assert [path for path in OIDC_FILES if not (project / path).exists()] == []
+    dependencies = _dependencies(project)
+    assert "authlib==1.9.6" in dependencies
+    assert "joserfc==1.8.0" in dependencies
+    env_example = (project / ".env.example").read_text(encoding="utf-8")
+    assert "OIDC_ISSUER=http://127.0.0.1:5001" in env_example
+    assert "OIDC_CLIENT_ID=" in env_example and "OIDC_CLIENT_SECRET=" in env_example
+    assert "OIDC_ISSUER" in (project / ".env").read_text(encoding="utf-8")
+    sources = {path: (project / path).read_text(encoding="utf-8") for path in (
+        "src/xietong_shixiang/auth/__init__.py",
+        "src/xietong_shixiang/config.py",
+        "devtools/platform_sim/__init__.py",
+    )}
+    assert all("oidc" in text for text in sources.values())
+    assert "OpenID Connect" in (project / "README.md").read_text(encoding="utf-8")
+
+
+def test_default_bake_has_no_openid_connect(cookies, context):
+    project = _bake(cookies, context)
+    assert [path for path in OIDC_FILES if (project / path).exists()] == []
+    assert not any(dep.startswith(("authlib", "joserfc")) for dep in _dependencies(project))
+    assert "OIDC_" not in (project / ".env.example").read_text(encoding="utf-8")
+    package = project / "src" / "xietong_shixiang"
+    for path in (package / "auth" / "__init__.py", package / "auth" / "views.py",
+                 package / "config.py", project / "devtools" / "platform_sim" / "__init__.py"):
+        assert "oidc" not in path.read_text(encoding="utf-8").lower(), path
+    # The columns are in every bake: one migration history whatever the options.
+    assert (project / "migrations" / "versions" / "0004_oidc_login.py").exists()
 
 
 def test_dotenv_gets_a_random_secret(cookies, context):

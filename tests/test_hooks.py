@@ -818,6 +818,30 @@ def test_post_gen_main_keeps_redis_files_with_redis(working_directory, monkeypat
     assert (working_directory / "tests" / "test_redis_store.py").exists()
 
 
+def seed_oidc_files(root: Path, package: str) -> list[Path]:
+    paths = [
+        root / "src" / package / "auth" / "oidc.py",
+        root / "devtools" / "platform_sim" / "oidc.py",
+        root / "tests" / "test_oidc.py",
+    ]
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# oidc\n", encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize(("oidc", "kept"), [(False, False), (True, True), ("yes", True)])
+def test_post_gen_main_keeps_oidc_files_only_with_oidc(working_directory, monkeypatch, oidc,
+                                                         kept):
+    answers = {**default_answers(), "oidc": oidc}
+    package = answers["__package_name"]
+    seed_project(working_directory, package)
+    paths = seed_oidc_files(working_directory, package)
+    run_post_gen_main(monkeypatch, answers, "embedded")
+    assert [path.exists() for path in paths] == [kept] * 3
+    assert (working_directory / "src" / package / "health.py").exists()
+
+
 def test_post_gen_jinja_block_is_the_only_templated_code():
     source = (TEMPLATE_DIR / "hooks" / "post_gen_project.py").read_text(encoding="utf-8")
     templated = [line for line in source.splitlines() if "{{" in line or "{%" in line]

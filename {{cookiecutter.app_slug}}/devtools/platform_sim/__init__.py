@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response
 
-from . import api, control, gateway, jssdk, oauth, platform_api
+from . import api, control, gateway, jssdk, oauth, {% if cookiecutter.oidc %}oidc, {% endif %}platform_api
 from .settings import SimSettings
 from .state import SimState
 
@@ -45,6 +45,9 @@ def create_app(settings: SimSettings | None = None, *,
 def register_blueprints(app: Flask) -> None:
     for blueprint in (gateway.bp, api.bp, platform_api.bp, oauth.bp, jssdk.bp, control.bp):
         app.register_blueprint(blueprint)
+{%- if cookiecutter.oidc %}
+    app.register_blueprint(oidc.bp)  # OpenID Connect provider mode (the `oidc` option)
+{%- endif %}
 
 
 def register_favicon(app: Flask) -> None:

@@ -34,6 +34,12 @@ class SimSettings:
     envelope_all: bool = False
     # Recorded calls kept in memory (oldest dropped first).
     max_recorded_calls: int = 5000
+{%- if cookiecutter.oidc %}
+    # OpenID Connect mode (oidc.py): the one registered client, authenticated with
+    # client_secret_basic at the token endpoint.
+    oidc_client_id: str = "ywxt-sim-oidc-client"
+    oidc_client_secret: str = "sim-oidc-secret-9d2e4b7c1a"
+{%- endif %}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> SimSettings:
@@ -45,6 +51,10 @@ class SimSettings:
             "SIM_AGENT_ID": "agent_id",
             "SIM_PC_AGENT_ID": "pc_agent_id",
             "SIM_SECRET": "secret",
+{%- if cookiecutter.oidc %}
+            "SIM_OIDC_CLIENT_ID": "oidc_client_id",
+            "SIM_OIDC_CLIENT_SECRET": "oidc_client_secret",
+{%- endif %}
         }
         for env_name, field in text_fields.items():
             if environ.get(env_name):

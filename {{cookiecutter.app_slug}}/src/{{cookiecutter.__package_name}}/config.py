@@ -50,6 +50,9 @@ DEVELOPMENT_DEFAULTS = {
 }
 
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+{%- if cookiecutter.oidc %}
+OIDC_DEFAULT_SCOPE = "openid profile"
+{%- endif %}
 
 
 class ConfigError(RuntimeError):
@@ -88,6 +91,14 @@ class Config:
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
     page_width_mode: str = PAGE_WIDTH_MODE
     fixed_page_width: int = FIXED_PAGE_WIDTH
+{%- if cookiecutter.oidc %}
+    # A standard OpenID Connect provider for plain browsers (auth/oidc.py); "" = not used.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = dataclasses.field(default="", repr=False)
+    oidc_scope: str = OIDC_DEFAULT_SCOPE
+    oidc_userid_claim: str = "sub"
+{%- endif %}
     testing: bool = False
 
     @property
@@ -136,6 +147,9 @@ class Config:
             session_max_hours=reader.integer("SESSION_MAX_HOURS", default=8, minimum=1),
             outbox_warn_seconds=reader.integer("OUTBOX_WARN_SECONDS", default=600, minimum=1),
             frontend_dist=Path(reader.get("FRONTEND_DIST") or PROJECT_ROOT / "frontend" / "dist"),
+{%- if cookiecutter.oidc %}
+            **reader.oidc(require_https=production),
+{%- endif %}
         )
         if reader.problems:
             raise ConfigError(reader.problems)
@@ -248,6 +262,33 @@ class _EnvReader:
             # Flask-SQLAlchemy would pick psycopg2; the app ships psycopg 3.
             value = "postgresql+psycopg" + value[len("postgresql") :]
         return value
+{%- if cookiecutter.oidc %}
+
+    def oidc(self, *, require_https: bool) -> dict[str, str]:
+        """OIDC_* settings; all optional until OIDC_ISSUER is set, then checked together."""
+        issuer = self.get("OIDC_ISSUER")
+        settings = {
+            "oidc_issuer": issuer,
+            "oidc_client_id": self.get("OIDC_CLIENT_ID"),
+            "oidc_client_secret": self.get("OIDC_CLIENT_SECRET"),
+            "oidc_scope": " ".join(self.get("OIDC_SCOPE").split()) or OIDC_DEFAULT_SCOPE,
+            "oidc_userid_claim": self.get("OIDC_USERID_CLAIM") or "sub",
+        }
+        if not issuer:
+            return settings
+        # DB31DSJ/Z 003 §8.3 b; the discovery document is at
+        # <OIDC_ISSUER>/.well-known/openid-configuration and must name this same issuer.
+        self.url(issuer, "OIDC_ISSUER", require_https=require_https)
+        parts = urlsplit(issuer)
+        if parts.query or parts.fragment:
+            self.problems.append(f"OIDC_ISSUER={issuer!r} 不应包含查询参数或片段")
+        for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+            if not self.get(name):
+                self.problems.append(f"{name} 未设置（设置了 OIDC_ISSUER 时必须提供）")
+        if "openid" not in settings["oidc_scope"].split():
+            self.problems.append(f"OIDC_SCOPE={settings['oidc_scope']!r} 必须包含 openid")
+        return settings
+{%- endif %}
 
     def redis_url(self, *, required: bool) -> str | None:
         value = self.get("REDIS_URL")

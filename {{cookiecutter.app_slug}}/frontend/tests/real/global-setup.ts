@@ -53,6 +53,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     YWXT_OAUTH_AUTHORIZE_URL: `${sim}/connect/oauth2/authorize`,
     YWXT_WEB_LOGIN_URL: `${sim}/wwlogin/sso/login`,
     YWXT_JSSDK_URL: `${sim}/jssdk/jweixin.js`,
+    // Apps baked with `oidc` log plain browsers in at the simulator's OpenID Connect mode
+    // (the same user picker); the others ignore it. Set here so .env's port 5001 never wins.
+    OIDC_ISSUER: sim,
     FRONTEND_DIST: join(PROJECT, 'frontend', 'dist'),
   }
   const children: ChildProcess[] = []

@@ -2,7 +2,8 @@
 
 from flask import Flask
 
-from .sessions import CurrentUser, check_csrf, current_user, login_required
+{% if cookiecutter.oidc %}from . import oidc
+{% endif %}from .sessions import CurrentUser, check_csrf, current_user, login_required
 from .views import bp
 
 __all__ = ["CurrentUser", "current_user", "init_app", "login_required"]
@@ -10,4 +11,7 @@ __all__ = ["CurrentUser", "current_user", "init_app", "login_required"]
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+{%- if cookiecutter.oidc %}
+    oidc.init_app(app)  # a standard OpenID Connect provider, when OIDC_ISSUER is set
+{%- endif %}
     app.before_request(check_csrf)

@@ -29,6 +29,10 @@ class PendingLogin(db.Model):
     next_path: Mapped[str] = mapped_column(String(2048))
     scope: Mapped[str] = mapped_column(String(32), default="snsapi_base")
     expires_at: Mapped[int] = mapped_column(Integer, index=True)
+    # OpenID Connect logins only (the `oidc` option): the PKCE verifier and ID-token nonce stay
+    # here, never in a cookie or a URL; the row is deleted when the callback arrives.
+    code_verifier: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    nonce: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
 class LoginSession(db.Model):

@@ -5,6 +5,11 @@ authorize page; in a plain browser (网页端) to the web login page. Both come 
 to /auth/callback with `code` and `state`. The state is random, stored on the
 server, bound to this browser and to `next`, single use and short-lived; the code
 is exchanged exactly once.
+{%- if cookiecutter.oidc %}
+
+When OIDC_ISSUER is set, a plain browser logs in at that OpenID Connect provider instead
+and comes back to /auth/oidc/callback (auth/oidc.py), through the same pending logins.
+{%- endif %}
 """
 
 from __future__ import annotations
@@ -84,18 +89,27 @@ SCOPE_BASE = "snsapi_base"
 SCOPE_PRIVATEINFO = "snsapi_privateinfo"
 
 
-def begin_login(next_path: str, *, scope: str, in_client: bool) -> tuple[str, str]:
-    """Store a new pending login; return (where to send the browser, its binding token)."""
-    state = "".join(secrets.choice(STATE_ALPHABET) for _ in range(STATE_LENGTH))
+def save_pending_login(state: str, next_path: str, *, scope: str,
+                       code_verifier: str | None = None, nonce: str | None = None) -> str:
+    """Keep a login in progress on the server; return the token that binds it to this browser."""
     browser = secrets.token_urlsafe(32)
     db.session.add(PendingLogin(
         state=state,
         browser_digest=digest(browser),
         next_path=safe_next(next_path),
         scope=scope,
+        code_verifier=code_verifier,
+        nonce=nonce,
         expires_at=int(time.time()) + STATE_LIFETIME_SECONDS,
     ))
     db.session.commit()
+    return browser
+
+
+def begin_login(next_path: str, *, scope: str, in_client: bool) -> tuple[str, str]:
+    """Store a new pending login; return (where to send the browser, its binding token)."""
+    state = "".join(secrets.choice(STATE_ALPHABET) for _ in range(STATE_LENGTH))
+    browser = save_pending_login(state, next_path, scope=scope)
     return authorize_url(state, in_client=in_client, scope=scope), browser
 
 
@@ -108,8 +122,16 @@ def bind_browser(response: Response, browser: str) -> Response:
 
 @bp.get("/login")
 def login() -> Response:
-    target, browser = begin_login(request.args.get("next") or "/", scope=SCOPE_BASE,
-                                  in_client=in_platform_client(request.user_agent.string))
+    next_path = request.args.get("next") or "/"
+    in_client = in_platform_client(request.user_agent.string)
+{%- if cookiecutter.oidc %}
+    provider = current_app.extensions.get("oidc")
+    if provider is not None and not in_client:
+        # OIDC_ISSUER is set: a plain browser logs in at the OpenID Connect provider.
+        target, browser = provider.begin_login(next_path)
+        return bind_browser(redirect(target), browser)
+{%- endif %}
+    target, browser = begin_login(next_path, scope=SCOPE_BASE, in_client=in_client)
     return bind_browser(redirect(target), browser)
 
 

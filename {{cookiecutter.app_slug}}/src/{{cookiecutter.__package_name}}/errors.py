@@ -6,7 +6,7 @@ error goes to the log only.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .platform import PlatformError, PlatformRateLimited, PlatformUnavailable
@@ -65,7 +65,12 @@ def handle_http_error(error: HTTPException):
     title, message = getattr(error, "friendly", None) or FRIENDLY_MESSAGES.get(
         status, FRIENDLY_MESSAGES[500]
     )
-    return friendly_response(status, title, message, getattr(error, "fields", None))
+    response = make_response(friendly_response(status, title, message,
+                                               getattr(error, "fields", None)))
+    if getattr(error, "valid_methods", None):
+        # RFC 9110 §15.5.6: a 405 names the methods the resource does allow.
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
 
 
 def handle_platform_unavailable(error: PlatformUnavailable):

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import jssdk, me, profile
+from . import jssdk, me, profile, spec
 
 __all__ = ["init_app"]
 
@@ -11,3 +11,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(me.bp)
     app.register_blueprint(jssdk.bp)
     app.register_blueprint(profile.bp)
+    app.register_blueprint(spec.bp)  # GET /openapi.json, `flask openapi`

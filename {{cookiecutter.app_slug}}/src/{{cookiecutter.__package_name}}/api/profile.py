@@ -20,6 +20,7 @@ from ..privacy.consent import current_consent, withdraw_consent
 bp = Blueprint("api_profile", __name__, url_prefix="/api")
 
 CONTACT_LIMIT = 50
+CONTACT_QUERY_MAX = 32
 MASKS = {"mobile": mask_mobile, "email": mask_email, "address": mask_address}
 
 
@@ -77,7 +78,9 @@ def revoke_consent():
 def search_contacts():
     """Colleagues in the app's visible range, for the picker outside the platform client."""
     query = select(Contact).order_by(Contact.department_id, Contact.name).limit(CONTACT_LIMIT)
-    text = (request.args.get("q") or "").strip()[:32]
+    # Printable characters only: a NUL would make PostgreSQL refuse the query (a 500).
+    text = "".join(char for char in request.args.get("q", "") if char.isprintable())
+    text = text.strip()[:CONTACT_QUERY_MAX]
     if text:
         like = f"%{text}%"
         query = query.where(or_(Contact.name.like(like), Contact.userid.like(like),

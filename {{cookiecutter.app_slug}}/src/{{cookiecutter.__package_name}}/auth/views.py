@@ -36,6 +36,7 @@ LOGIN_COOKIE = "ywxt_login"
 STATE_ALPHABET = string.ascii_letters + string.digits
 STATE_LENGTH = 32  # 32 × log2(62) ≈ 190 bits; the platform allows [A-Za-z0-9]{1,128}
 STATE_LIFETIME_SECONDS = 300  # the platform's OAuth code lives 5 minutes too
+NEXT_MAX_LENGTH = 2048  # PendingLogin.next_path
 # WeCom-family clients put "wxwork" in their user agent (政务微信 builds included).
 PLATFORM_CLIENT_UA = re.compile(r"wxwork", re.IGNORECASE)
 
@@ -47,6 +48,8 @@ def safe_next(candidate: str | None) -> str:
     """A same-origin relative path, or "/" (no open redirect: //host, /\\host, schemes)."""
     if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
         return "/"
+    if len(candidate) > NEXT_MAX_LENGTH:
+        return "/"  # longer than the database keeps (PostgreSQL would refuse it: a 500)
     if "\\" in candidate or any(ord(char) < 0x20 or ord(char) == 0x7F for char in candidate):
         return "/"
     parts = urlsplit(candidate)
@@ -137,7 +140,8 @@ def login() -> Response:
 
 def take_pending_login(state: str | None) -> PendingLogin:
     """Consume the pending login for `state` (single use) or refuse with 400."""
-    if not state or len(state) > 128:
+    # Printable only: a NUL would make PostgreSQL refuse the lookup (a 500).
+    if not state or len(state) > 128 or not state.isprintable():
         raise BAD_STATE
     pending = db.session.get(PendingLogin, state)
     if pending is None:

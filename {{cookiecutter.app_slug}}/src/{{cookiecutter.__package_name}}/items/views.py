@@ -8,7 +8,6 @@ delivered exactly when the change is committed and never lost in between.
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from datetime import date
@@ -16,6 +15,7 @@ from datetime import date
 from flask import Blueprint, request
 from sqlalchemy import func, or_, select, update
 
+from ..api.validation import validate_body
 from ..auth import current_user, login_required
 from ..contacts import find_contact
 from ..errors import FriendlyError
@@ -28,9 +28,56 @@ bp = Blueprint("api_items", __name__, url_prefix="/api")
 
 TITLE_MAX = 40
 DESCRIPTION_MAX = 500
+USERID_MAX = 64
 LIST_LIMIT = 100
-# Only the calendar form: date.fromisoformat alone would also take "20260101" or a number.
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Ids are database integers (PostgreSQL `integer`): a larger one is no item (404), never an
+# overflow in the database driver (500). The route converter checks it.
+MAX_ID = 2**31 - 1
+ID = f"int(min=1, max={MAX_ID})"
+# The end of the text: `$` would also let a final newline through in Python's dialect.
+END = r"(?![\s\S])"
+# One line of text: no control characters, and something besides spaces.
+ONE_LINE = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*" + END
+
+# A new item, as the interface document publishes it and `validate_body` checks it.
+NEW_ITEM = {
+    "type": "object",
+    "required": ["title", "assignee_userid"],
+    "properties": {
+        "title": {
+            "type": "string", "maxLength": TITLE_MAX, "pattern": ONE_LINE,
+            "description": f"标题，一行，不超过 {TITLE_MAX} 个字", "examples": ["报送季度统计表"],
+            "x-messages": {"maxLength": f"标题不能超过 {TITLE_MAX} 个字",
+                           "default": "请填写事项标题"},
+        },
+        "description": {
+            "type": ["string", "null"], "maxLength": DESCRIPTION_MAX,
+            "pattern": r"^[^\u0000]*" + END,
+            "description": f"说明，不超过 {DESCRIPTION_MAX} 个字", "examples": ["请于周五前报送。"],
+            "x-messages": {"maxLength": f"说明不能超过 {DESCRIPTION_MAX} 个字",
+                           "default": "说明应为文字"},
+        },
+        "assignee_userid": {
+            # The platform's userid: 1-64 letters, digits and _-@. (case-insensitive).
+            "type": "string", "minLength": 1, "maxLength": USERID_MAX,
+            "pattern": r"^[A-Za-z0-9_@.-]+" + END,
+            "description": "办理人的 userid，须在本应用的可见范围内", "examples": ["lina"],
+            "x-messages": {"pattern": "办理人不在本应用的可见范围内",
+                           "maxLength": "办理人不在本应用的可见范围内",
+                           "default": "请选择办理人"},
+        },
+        "due_date": {
+            "anyOf": [{"type": "string", "format": "date"}, {"const": ""}, {"type": "null"}],
+            "description": "截止日期 YYYY-MM-DD；不填表示不限", "examples": ["2026-12-31"],
+            "x-messages": {"default": "截止日期格式应为 YYYY-MM-DD"},
+        },
+        "priority": {
+            "enum": [*PRIORITIES, None], "default": "normal",
+            "description": "紧急程度：normal 普通，urgent 紧急", "examples": ["urgent"],
+            "x-messages": {"default": "紧急程度只能是普通或紧急"},
+        },
+    },
+}
 
 
 @bp.after_request
@@ -39,63 +86,19 @@ def no_store(response):
     return response
 
 
-def json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise FriendlyError(400, "请求有误", "请以 JSON 对象提交。")
-    return body
-
-
-def validate_new_item(body: dict) -> tuple[dict, dict[str, str]]:
-    """Clean the fields of a new item; return (values, {field: 中文问题})."""
-    problems: dict[str, str] = {}
-    title = body.get("title")
-    title = title.strip() if isinstance(title, str) else ""
-    if not title:
-        problems["title"] = "请填写事项标题"
-    elif len(title) > TITLE_MAX:
-        problems["title"] = f"标题不能超过 {TITLE_MAX} 个字"
-    description = body.get("description") or ""
-    if not isinstance(description, str):
-        problems["description"] = "说明应为文字"
-        description = ""
-    elif len(description.strip()) > DESCRIPTION_MAX:
-        problems["description"] = f"说明不能超过 {DESCRIPTION_MAX} 个字"
-    assignee = body.get("assignee_userid")
-    if not isinstance(assignee, str) or not assignee.strip():
-        problems["assignee_userid"] = "请选择办理人"
-    due_date = None
-    raw_due = body.get("due_date")
-    if raw_due not in (None, ""):
-        try:
-            if not (isinstance(raw_due, str) and ISO_DATE.fullmatch(raw_due)):
-                raise ValueError(raw_due)
-            due_date = date.fromisoformat(raw_due)
-        except ValueError:
-            problems["due_date"] = "截止日期格式应为 YYYY-MM-DD"
-    priority = body.get("priority") or "normal"
-    if priority not in PRIORITIES:
-        problems["priority"] = "紧急程度只能是普通或紧急"
-    values = {"title": title, "description": description.strip(),
-              "assignee_userid": (assignee or "").strip() if isinstance(assignee, str) else "",
-              "due_date": due_date, "priority": priority}
-    return values, problems
-
-
 @bp.post("/items")
 @login_required
 def create_item():
     user = current_user()
-    values, problems = validate_new_item(json_body())
-    assignee = None
-    if "assignee_userid" not in problems:
-        assignee = find_contact(values["assignee_userid"])
-        if assignee is None:
-            problems["assignee_userid"] = "办理人不在本应用的可见范围内"
-    if problems:
-        raise FriendlyError(422, "内容有误", "提交的内容未通过校验，请按提示修改。", problems)
-    item = Item(title=values["title"], description=values["description"],
-                priority=values["priority"], due_date=values["due_date"], status=OPEN,
+    body = validate_body(NEW_ITEM)
+    assignee = find_contact(body["assignee_userid"])
+    if assignee is None:
+        raise FriendlyError(422, "内容有误", "提交的内容未通过校验，请按提示修改。",
+                            {"assignee_userid": "办理人不在本应用的可见范围内"})
+    item = Item(title=body["title"].strip(), description=(body.get("description") or "").strip(),
+                priority=body.get("priority") or "normal",
+                due_date=date.fromisoformat(body["due_date"]) if body.get("due_date") else None,
+                status=OPEN,
                 creator_userid=user.userid, creator_name=user.name,
                 assignee_userid=assignee.userid, assignee_name=assignee.name,
                 task_num=uuid.uuid4().hex, created_at=int(time.time()))
@@ -139,13 +142,13 @@ def load_item(item_id: int) -> Item:
     return item
 
 
-@bp.get("/items/<int:item_id>")
+@bp.get(f"/items/<{ID}:item_id>")
 @login_required
 def get_item(item_id: int):
     return {"item": load_item(item_id).as_json(current_user().userid)}
 
 
-@bp.post("/items/<int:item_id>/complete")
+@bp.post(f"/items/<{ID}:item_id>/complete")
 @login_required
 def complete_item(item_id: int):
     user = current_user()
@@ -188,7 +191,7 @@ def list_messages():
     return {"messages": [row.as_json() for row in rows], "unread": unread}
 
 
-@bp.post("/messages/<int:message_id>/read")
+@bp.post(f"/messages/<{ID}:message_id>/read")
 @login_required
 def read_message(message_id: int):
     row = db.session.get(AppMessage, message_id)

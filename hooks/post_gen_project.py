@@ -87,6 +87,11 @@ def remove_oidc_files(package_name: str) -> None:
     ])
 
 
+def remove_kubernetes_files() -> None:
+    """SQLite lives in one pod's volume: several pods and rolling updates need PostgreSQL."""
+    remove_paths(["deploy/k8s"])
+
+
 def set_flag(path: Path, flag: str, value: str | None = None) -> str:
     """Replace every `flag` in the file with value (a new random secret when None)."""
     if value is None:
@@ -262,6 +267,8 @@ def main() -> None:
 
     if CACHE == "embedded":
         remove_paths([f"src/{PACKAGE_NAME}/redis_store.py", "tests/test_redis_store.py"])
+    if answers["database"] == "sqlite":
+        remove_kubernetes_files()
     if not parse_bool(answers.get("oidc", False)):
         remove_oidc_files(PACKAGE_NAME)
     write_dotenv(Path(".env.example"), Path(".env"))

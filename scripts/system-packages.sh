@@ -11,6 +11,10 @@ command -v chromium >/dev/null || need+=(chromium)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 # nginx -t and the TLS tests of the generated deploy/nginx.conf (in /usr/sbin).
 [ -x /usr/sbin/nginx ] || need+=(nginx)
+# The generated app's loopback stack (tests/test_stack.py, test_rolling_update.py,
+# test_bench.py, `make bench`): Redis for cache=redis bakes, and wrk to load it.
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v wrk >/dev/null || need+=(wrk)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

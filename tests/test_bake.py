@@ -164,3 +164,10 @@ def test_jinja_is_not_applied_to_copy_only_files(cookies, context):
     baked = project / "src" / "xietong_shixiang" / "templates" / "error.html"
     assert baked.read_bytes() == source.read_bytes()
     assert b"{{ title }}" in baked.read_bytes()
+
+
+def test_kubernetes_manifests_only_with_a_server_database(cookies, context):
+    """Several pods cannot share an SQLite file: k8s ships with the postgresql bake only."""
+    assert not (_bake(cookies, context) / "deploy" / "k8s").exists()
+    assert (_bake(cookies, context, database="postgresql") / "deploy" / "k8s" /
+            "kustomization.yaml").exists()

@@ -14,6 +14,9 @@ import threading
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+{%- if cookiecutter.cache == "redis" %}
+import redis
+{%- endif %}
 import requests
 from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings
@@ -66,6 +69,8 @@ def make_config(tmp_path{% if cookiecutter.cache == "redis" %}, redis_url{% endi
         environ = {**PRODUCTION_ENV, "DATABASE_URL": test_database_url(tmp_path)}
 {%- if cookiecutter.cache == "redis" %}
         environ["REDIS_URL"] = redis_url
+        # Every test starts with empty counters and caches (rate limits, tokens).
+        redis.Redis.from_url(redis_url).flushdb()
 {%- endif %}
         config = Config.from_env(environ, instance_path=tmp_path / "instance")
         # Independent of whether this checkout's front end happens to be built.

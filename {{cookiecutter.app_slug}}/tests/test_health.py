@@ -52,6 +52,22 @@ def test_platform_down_is_a_warning_not_a_failure(platform_client, sim):
     assert body["checks"]["database:responseTime"][0]["status"] == "pass"
 
 
+def test_an_unexpected_error_in_a_check_is_a_fail_not_a_crash(platform_app, monkeypatch):
+    """E.g. the token cache's Redis is down under the platform check: 503 fail, no 500."""
+    client = platform_app.extensions["ywxt"]
+
+    def broken_cache():
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(client, "ensure_access_token", broken_cache)
+    answer = platform_app.test_client().get("/healthz")
+    assert answer.status_code == 503
+    assert answer.mimetype == HEALTH_JSON
+    [platform] = answer.json["checks"]["platform:responseTime"]
+    assert platform["status"] == "fail"
+    assert "ConnectionError" in platform["output"]
+
+
 def test_polling_does_not_hammer_the_platform(platform_client, sim):
     for _ in range(20):
         platform_client.get("/healthz")

@@ -62,10 +62,13 @@ def _timed(key: str, component_type: str, probe: Callable[[], object], failure: 
     started = time.perf_counter()
     try:
         probe()
-    except errors as exc:
+    except Exception as exc:  # noqa: BLE001 - a health check must answer, never raise
+        # Expected failures give `status_on_error`; anything else (a cache that is down
+        # under the token store, say) is a `fail` of this component, not a 500.
+        status = status_on_error if isinstance(exc, errors) else "fail"
         current_app.logger.warning("health check %s failed: %s", key, type(exc).__name__)
         # The output names the failure, never the connection string or the stack.
-        return CheckResult(key, component_type, status_on_error,
+        return CheckResult(key, component_type, status,
                            output=f"{failure}（{type(exc).__name__}）")
     elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return CheckResult(key, component_type, "pass", elapsed_ms, "ms")

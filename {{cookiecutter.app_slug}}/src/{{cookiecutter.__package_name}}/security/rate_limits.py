@@ -38,6 +38,7 @@ def init_app(app: Flask) -> Limiter:
         headers_enabled=True,
         # A broken Redis must not take the login down: count in memory meanwhile.
         in_memory_fallback_enabled=True,
+        swallow_errors=True,
         key_prefix="ratelimit",
     )
     limiter.limit(LOGIN_LIMIT)(auth_bp)

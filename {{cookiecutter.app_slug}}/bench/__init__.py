@@ -1,0 +1,1 @@
+"""Benchmarks of the loopback stack (`make bench`); dev-only, never deployed."""

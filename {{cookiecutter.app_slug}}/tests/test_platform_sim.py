@@ -1015,3 +1015,12 @@ def test_serve_uses_free_ports_and_stops():
         assert requests.get(f"{first.base_url}/_sim/status", timeout=5).status_code == 200
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(f"{first.base_url}/_sim/status", timeout=5)
+
+
+def test_the_command_line_access_log_hides_credentials():
+    from devtools.platform_sim.server import redact
+
+    line = '"GET /cgi-bin/gettoken?corpid=ww1&corpsecret=s3cr3t HTTP/1.1" 200 -'
+    assert redact(line) == '"GET /cgi-bin/gettoken?corpid=ww1&corpsecret=*** HTTP/1.1" 200 -'
+    assert redact("/cgi-bin/user/get?access_token=tok1&userid=lina") == (
+        "/cgi-bin/user/get?access_token=***&userid=lina")

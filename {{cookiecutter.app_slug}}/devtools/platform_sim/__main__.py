@@ -7,6 +7,7 @@ import os
 import sys
 
 from . import create_app
+from .server import RedactingHandler
 from .settings import SimSettings, SimSettingsError
 
 
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     # load_dotenv=False: the app's .env is not the simulator's configuration.
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False,
-            load_dotenv=False)
+            load_dotenv=False, request_handler=RedactingHandler)
     return 0
 
 

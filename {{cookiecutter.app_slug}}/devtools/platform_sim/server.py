@@ -10,6 +10,7 @@ No sleeps: the socket is bound and listening before `serve()` returns.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -19,6 +20,20 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from . import create_app, get_sim_state
 from .settings import SimSettings
 from .state import Call, Fault, SimState
+
+_CREDENTIALS = re.compile(r"((?:access_token|corpsecret|code|user_ticket)=)[^&\s\"]+")
+
+
+def redact(line: str) -> str:
+    """An access-log line with the credentials in its query string starred."""
+    return _CREDENTIALS.sub(r"\1***", line)
+
+
+class RedactingHandler(WSGIRequestHandler):
+    """Access log for `python -m devtools.platform_sim`, without tokens or secrets."""
+
+    def log(self, type: str, message: str, *args) -> None:  # noqa: A002 - werkzeug's name
+        super().log(type, redact(message % args if args else message))
 
 
 class _QuietHandler(WSGIRequestHandler):

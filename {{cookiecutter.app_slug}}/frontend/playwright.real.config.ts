@@ -1,4 +1,16 @@
-import { defineConfig } from '@playwright/test'
+import { defineConfig, type PlaywrightTestOptions, type PlaywrightWorkerOptions } from '@playwright/test'
+
+/** Browser settings shared with the walkthrough: Debian's Chromium, never `npx playwright install`. */
+export const REAL_STACK_USE: Partial<PlaywrightTestOptions & PlaywrightWorkerOptions> = {
+  browserName: 'chromium',
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+  launchOptions: {
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking'],
+  },
+  trace: 'off',
+}
 
 /**
  * The whole app for real: the built front end served by the Flask backend under its
@@ -14,16 +26,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
   timeout: 60_000,
-  use: {
-    browserName: 'chromium',
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    launchOptions: {
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking'],
-    },
-    trace: 'off',
-  },
+  use: REAL_STACK_USE,
   projects: [
     {
       // Inside the platform's mobile client: OAuth login, the JS-SDK shim's contact picker.

@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test'
 
+import { REAL_STACK_USE } from './playwright.real.config'
 import { DEVICES } from './tests/walkthrough/devices'
 
 /**
@@ -19,16 +20,6 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
   timeout: 180_000,
-  use: {
-    browserName: 'chromium',
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    // Debian's Chromium: never `npx playwright install`.
-    launchOptions: {
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking'],
-    },
-    trace: 'off',
-  },
+  use: REAL_STACK_USE,
   projects: DEVICES.map((device) => ({ name: device.id, use: device.use })),
 })

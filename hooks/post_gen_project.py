@@ -266,7 +266,8 @@ def main() -> None:
     category = answers["app_category"]
 
     if CACHE == "embedded":
-        remove_paths([f"src/{PACKAGE_NAME}/redis_store.py", "tests/test_redis_store.py"])
+        remove_paths([f"src/{PACKAGE_NAME}/redis_store.py",
+                      f"src/{PACKAGE_NAME}/auth/session_cache.py", "tests/test_session_cache.py"])
     if answers["database"] == "sqlite":
         remove_kubernetes_files()
     if not parse_bool(answers.get("oidc", False)):

@@ -76,6 +76,8 @@ def test_default_bake_is_sqlite_and_embedded_cache(cookies, context):
     assert all("==" in dep for dep in dependencies), "every dependency is pinned"
     package = project / "src" / "xietong_shixiang"
     assert not (package / "redis_store.py").exists()
+    assert not (package / "auth" / "session_cache.py").exists()
+    assert not (project / "tests" / "test_session_cache.py").exists()
     assert "REDIS_URL" not in (project / ".env.example").read_text(encoding="utf-8")
 
 
@@ -92,6 +94,7 @@ def test_redis_bake_keeps_the_redis_store_and_checks_it(cookies, context):
     assert "redis==8.1.0" in _dependencies(project)
     package = project / "src" / "xietong_shixiang"
     assert (package / "redis_store.py").exists()
+    assert (package / "auth" / "session_cache.py").exists()
     assert "check_cache" in (package / "health.py").read_text(encoding="utf-8")
     assert "REDIS_URL=redis://" in (project / ".env.example").read_text(encoding="utf-8")
 

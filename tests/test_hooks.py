@@ -785,9 +785,12 @@ def run_post_gen_main(monkeypatch, answers: dict, cache: str) -> None:
 def seed_project(root: Path, package: str) -> None:
     (root / "src" / package).mkdir(parents=True)
     (root / "src" / package / "redis_store.py").write_text("# redis\n", encoding="utf-8")
+    (root / "src" / package / "auth").mkdir()
+    (root / "src" / package / "auth" / "session_cache.py").write_text("# redis\n",
+                                                                      encoding="utf-8")
     (root / "src" / package / "health.py").write_text("# health\n", encoding="utf-8")
     (root / "tests").mkdir()
-    (root / "tests" / "test_redis_store.py").write_text("# test\n", encoding="utf-8")
+    (root / "tests" / "test_session_cache.py").write_text("# test\n", encoding="utf-8")
     (root / ".env.example").write_text(EXAMPLE_ENV, encoding="utf-8")
 
 
@@ -814,8 +817,10 @@ def test_post_gen_main_keeps_redis_files_with_redis(working_directory, monkeypat
     answers = {**default_answers(), "cache": "redis"}
     seed_project(working_directory, answers["__package_name"])
     run_post_gen_main(monkeypatch, answers, "redis")
-    assert (working_directory / "src" / answers["__package_name"] / "redis_store.py").exists()
-    assert (working_directory / "tests" / "test_redis_store.py").exists()
+    package = working_directory / "src" / answers["__package_name"]
+    assert (package / "redis_store.py").exists()
+    assert (package / "auth" / "session_cache.py").exists()
+    assert (working_directory / "tests" / "test_session_cache.py").exists()
 
 
 def seed_oidc_files(root: Path, package: str) -> list[Path]:

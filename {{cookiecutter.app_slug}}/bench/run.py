@@ -8,6 +8,7 @@ connections): requests per second and the p50/p95/p99 latency. Also, from the sa
 
 - the cost of the security stack: /api/me against a bare Flask route answering the same
   JSON (bench/harness.py), served by the same workers behind the same nginx;
+- logged-in requests spread over several sessions (`SESSIONS`), as from many people;
 - peak memory of each gunicorn worker (VmHWM and PSS from /proc);
 - how many access tokens the platform issued (one per token lifetime is the target).
 
@@ -42,6 +43,11 @@ USER_LEVELS = (10, 50, 200)
 SECONDS_PER_RUN = 8
 TOKEN_LIFETIME_SECONDS = 7200  # the platform's access_token expires_in
 SEEDED_ITEMS = 20
+# Distinct logged-in sessions the load spreads over, one after another, like that many
+# people: a cache that only ever saw one session would flatter it. The login limit
+# (30 per minute per address, two /auth requests per login) caps how many can log in.
+SESSIONS = 12
+SESSION_USERS = ("zhangwei", "lina")
 ITEM_BODY = json.dumps({"title": "压测事项", "assignee_userid": "lina"}, ensure_ascii=False)
 
 
@@ -83,11 +89,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run_wrk(url: str, endpoint: Endpoint, users: int, seconds: int,
-            credentials: dict[str, str]) -> dict:
-    """One wrk run; the summary bench/wrk.lua printed, with latencies in milliseconds."""
+            sessions: list[tuple[str, str]]) -> dict:
+    """One wrk run; the summary bench/wrk.lua printed, with latencies in milliseconds.
+
+    `sessions` are (cookie, CSRF token) pairs; each request takes the next one.
+    """
     env = {**os.environ, "BENCH_METHOD": endpoint.method, "BENCH_BODY": endpoint.body,
-           "BENCH_COOKIE": credentials["cookie"] if endpoint.logged_in else "",
-           "BENCH_CSRF": credentials["csrf"] if endpoint.method == "POST" else ""}
+           "BENCH_SESSIONS": "\n".join(f"{cookie}\t{csrf}" for cookie, csrf in sessions)
+           if endpoint.logged_in else ""}
     command = [WRK, "-t", str(min(2, users)), "-c", str(users), "-d", f"{seconds}s",
                # Slower answers count as errors; §6.3.3 a allows 5 s.
                "--timeout", "10s", "-s", str(LUA_SCRIPT), url + endpoint.path]
@@ -106,6 +115,22 @@ def run_wrk(url: str, endpoint: Endpoint, users: int, seconds: int,
                        for key, value in summary["latency_us"].items()},
         "errors": summary["errors"],
     }
+
+
+def log_in(stack: LoopbackStack, userid: str) -> tuple[str, str]:
+    """A browser's SSO login through nginx; its session cookie and CSRF token."""
+    browser = stack.session()
+    me = stack.login(browser, userid)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies
+                       if c.name.endswith("ywxt_session"))
+    return cookie, me["csrf_token"]
+
+
+def post_item(stack: LoopbackStack, session: tuple[str, str]) -> None:
+    cookie, csrf = session
+    stack.session().post(f"{stack.base_url}/api/items", data=ITEM_BODY.encode(), timeout=10,
+                         headers={"Cookie": cookie, "X-CSRF-Token": csrf,
+                                  "Content-Type": "application/json"}).raise_for_status()
 
 
 def proc_kib(pid: int, path: str, field: str) -> int:
@@ -200,6 +225,7 @@ def print_table(results: dict) -> None:
     print(f"\n压测结果（{machine['cores']} 核 {machine['cpu']}；{machine['database']}，"
           f"gunicorn {machine['gunicorn_workers']} 进程 × {machine['gunicorn_threads']} 线程，"
           f"经 nginx HTTPS；每项 {results['seconds_per_run']} 秒；"
+          f"登录用户会话 {results['sessions']} 个；"
           f"运行前后系统负载 {machine['load_average_before']} / {machine['load_average_after']}）")
     header = f"{'endpoint':<24}{'users':>6}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}" \
              f"{'p99 ms':>9}{'errors':>8}"
@@ -242,21 +268,17 @@ def main(argv: list[str] | None = None) -> int:
             app_factory="bench.harness:create_app_with_bare_route",
             # The simulator's per-path rate limit would otherwise answer 45009 to logins.
             sim_env={"SIM_RATE_LIMIT_PER_MIN": "100000"}) as stack:
-        browser = stack.session()
-        me = stack.login(browser, "zhangwei")
-        credentials = {"csrf": me["csrf_token"], "cookie": "; ".join(
-            f"{c.name}={c.value}" for c in browser.cookies if c.name.endswith("ywxt_session"))}
-        for _ in range(SEEDED_ITEMS):  # something to list
-            browser.post(f"{stack.base_url}/api/items", data=ITEM_BODY.encode(), timeout=10,
-                         headers={"X-CSRF-Token": me["csrf_token"],
-                                  "Content-Type": "application/json"}).raise_for_status()
+        sessions = [log_in(stack, SESSION_USERS[n % len(SESSION_USERS)])
+                    for n in range(2 if args.tiny else SESSIONS)]
+        for n in range(SEEDED_ITEMS):  # something to list, for each of the users
+            post_item(stack, sessions[n % len(SESSION_USERS)])
         if not args.tiny:  # warm every path once, unrecorded
             for endpoint in ENDPOINTS:
-                run_wrk(stack.base_url, endpoint, 10, 1, credentials)
+                run_wrk(stack.base_url, endpoint, 10, 1, sessions)
         runs = []
         for endpoint in ENDPOINTS:
             for users in args.levels:
-                runs.append(run_wrk(stack.base_url, endpoint, users, args.seconds, credentials))
+                runs.append(run_wrk(stack.base_url, endpoint, users, args.seconds, sessions))
                 print(f"  {endpoint.method} {endpoint.path} × {users}: "
                       f"{runs[-1]['requests_per_second']} req/s", file=sys.stderr, flush=True)
         memory = memory_report(stack)
@@ -270,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
                     "load_average_before": round(load_before, 2),
                     "load_average_after": round(os.getloadavg()[0], 2)},
         "seconds_per_run": args.seconds,
+        "sessions": len(sessions),
         "runs": runs,
         "security_stack": cost,
         "memory": memory,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs, urlsplit
 
+import flask
 import pytest
 
 from {{ cookiecutter.__package_name }}.auth.models import LoginSession, PendingLogin
@@ -263,3 +264,16 @@ def test_session_holds_no_personal_data_beyond_id_and_name(auth, platform_app):
     stored = " ".join(str(value) for value in vars(row).values())
     for raw in ("13812345678", "canary.test@example.gov.cn", "人民大道", "11010519491231002X"):
         assert raw not in stored
+
+
+def test_flask_cookie_session_is_off(auth, platform_app):
+    """Logins live in server-side sessions; nothing may ride in Flask's signed cookie."""
+    landed = auth.login("zhangwei")
+    me = auth.client.get("/api/me")
+    for response in (landed, me):
+        assert not any(value.startswith("session=")
+                       for value in response.headers.getlist("Set-Cookie"))
+    with platform_app.test_request_context("/"):
+        assert not flask.session
+        with pytest.raises(RuntimeError, match="服务器端"):
+            flask.session["userid"] = "zhangwei"

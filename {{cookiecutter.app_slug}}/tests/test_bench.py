@@ -28,6 +28,7 @@ def test_a_tiny_bench_run_reports_every_endpoint(tmp_path):
     assert "endpoint" in done.stdout and "p99 ms" in done.stdout
     results = json.loads(output.read_text(encoding="utf-8"))
     assert results["tiny"] is True
+    assert results["sessions"] == 2  # the load comes from more than one logged-in user
     endpoints = {(run["method"], run["endpoint"]) for run in results["runs"]}
     assert endpoints == {("GET", "/_bench/me"), ("GET", "/livez"), ("GET", "/healthz"),
                          ("GET", "/api/me"), ("GET", "/api/items"), ("POST", "/api/items")}

@@ -14,10 +14,14 @@ import time
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, g, redirect, request
+from flask.sessions import NullSession, SessionInterface
 from sqlalchemy import delete, or_
 
 from ..errors import FriendlyError
 from ..extensions import db
+{%- if cookiecutter.cache == "redis" %}
+from . import session_cache
+{%- endif %}
 from .models import LoginSession, PendingLogin, digest
 
 SESSION_COOKIE = "ywxt_session"
@@ -32,6 +36,17 @@ class CurrentUser:
     userid: str
     name: str
     csrf_token: str
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionState:
+    """What a request needs to know about its session (the row also holds the ticket)."""
+
+    userid: str
+    name: str
+    csrf_token: str
+    created_at: int
+    last_seen_at: int
 
 
 def secure_cookies() -> bool:
@@ -89,20 +104,71 @@ def current_user() -> CurrentUser | None:
     token = request.cookies.get(cookie_name(SESSION_COOKIE))
     if not token:
         return None
-    row = db.session.get(LoginSession, digest(token))
-    if row is None:
+    token_digest = digest(token)
+{%- if cookiecutter.cache == "redis" %}
+    cached = session_cache.get(token_digest)
+    if cached is False:
+        return None  # ended: logout is final even while the cache is warm
+    session = _from_cache(cached) or _load(token_digest)
+{%- else %}
+    session = _load(token_digest)
+{%- endif %}
+    if session is None:
         return None
     now = int(time.time())
     idle, absolute = _limits()
-    if now - row.last_seen_at > idle or now - row.created_at > absolute:
-        db.session.delete(row)
-        db.session.commit()
+    if now - session.last_seen_at > idle or now - session.created_at > absolute:
+        _end(token_digest)
         return None
-    if now - row.last_seen_at >= TOUCH_INTERVAL_SECONDS:
-        row.last_seen_at = now
-        db.session.commit()
-    g.current_user = CurrentUser(row.userid, row.display_name, row.csrf_token)
+    if now - session.last_seen_at >= TOUCH_INTERVAL_SECONDS:
+        session = _touch(token_digest, now)
+        if session is None:
+            return None
+    g.current_user = CurrentUser(session.userid, session.name, session.csrf_token)
     return g.current_user
+
+
+def _load(token_digest: str) -> SessionState | None:
+    row = db.session.get(LoginSession, token_digest)
+    if row is None:
+        return None
+    session = SessionState(row.userid, row.display_name, row.csrf_token, row.created_at,
+                           row.last_seen_at)
+{%- if cookiecutter.cache == "redis" %}
+    session_cache.put(token_digest, dataclasses.asdict(session))
+{%- endif %}
+    return session
+{%- if cookiecutter.cache == "redis" %}
+
+
+def _from_cache(cached: dict | None) -> SessionState | None:
+    try:
+        return SessionState(**cached) if cached else None
+    except TypeError:
+        return None  # cached by another version of the app: the database decides
+{%- endif %}
+
+
+def _touch(token_digest: str, now: int) -> SessionState | None:
+    """Record activity (the idle timeout counts from it); None if the session is gone."""
+    row = db.session.get(LoginSession, token_digest)
+    if row is None:
+        return None
+    row.last_seen_at = now
+    db.session.commit()
+    session = SessionState(row.userid, row.display_name, row.csrf_token, row.created_at, now)
+{%- if cookiecutter.cache == "redis" %}
+    session_cache.put(token_digest, dataclasses.asdict(session))
+{%- endif %}
+    return session
+
+
+def _end(token_digest: str) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.token_digest == token_digest))
+    db.session.commit()
+{%- if cookiecutter.cache == "redis" %}
+    session_cache.end(token_digest)
+{%- endif %}
 
 
 def session_row() -> LoginSession | None:
@@ -117,8 +183,7 @@ def end_session(response: Response) -> None:
     """Delete this browser's session on the server and clear its cookie."""
     token = request.cookies.get(cookie_name(SESSION_COOKIE))
     if token:
-        db.session.execute(delete(LoginSession).where(LoginSession.token_digest == digest(token)))
-        db.session.commit()
+        _end(digest(token))
         clear_cookie(response, SESSION_COOKIE)
     g.current_user = None
 
@@ -129,6 +194,29 @@ def purge_expired(now: int) -> None:
     db.session.execute(delete(PendingLogin).where(PendingLogin.expires_at < now))
     db.session.execute(delete(LoginSession).where(or_(
         LoginSession.last_seen_at < now - idle, LoginSession.created_at < now - absolute)))
+
+
+class CookieSessionUnused(NullSession):
+    """What `flask.session` is here: sessions live on the server, never in a cookie."""
+
+    def _refuse(self, *args, **kwargs):
+        raise RuntimeError("本应用不使用 Flask 的 cookie 会话（flask.session）："
+                           "登录状态保存在服务器端，见 auth/sessions.py。")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _refuse
+
+
+class NoCookieSession(SessionInterface):
+    """Switches Flask's signed-cookie session off. Opening it costs every request a signing
+    serializer (`make bench`), and a stray write would put data in a cookie (§8.2 c)."""
+
+    null_session_class = CookieSessionUnused
+
+    def open_session(self, app, request):
+        return None  # Flask then uses null_session_class
+
+    def save_session(self, app, session, response):
+        pass
 
 
 def login_required(view):

@@ -134,3 +134,17 @@ def test_without_redis_sessions_work_from_the_database(auth, platform_app, caplo
     finally:
         platform_app.extensions["redis"] = good
     assert "session cache unavailable" in caplog.text
+
+
+def test_a_purged_row_ends_its_cached_copy_at_the_next_check(auth, platform_app, monkeypatch):
+    auth.login("zhangwei")
+    auth.client.get("/api/me")
+    key = token_digest(auth.client)
+    with platform_app.app_context():  # purge_expired or an administrator removed the row
+        db.session.delete(db.session.get(LoginSession, key))
+        db.session.commit()
+    assert auth.client.get("/api/me").status_code == 200  # the cached copy, for now
+    with clock_at(monkeypatch, sessions.TOUCH_INTERVAL_SECONDS + 5):
+        assert auth.client.get("/api/me").status_code == 401
+    with platform_app.app_context():
+        assert session_cache.get(key) is False

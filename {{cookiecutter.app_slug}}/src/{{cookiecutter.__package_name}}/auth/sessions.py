@@ -122,7 +122,8 @@ def current_user() -> CurrentUser | None:
         return None
     if now - session.last_seen_at >= TOUCH_INTERVAL_SECONDS:
         session = _touch(token_digest, now)
-        if session is None:
+        if session is None:  # purged meanwhile; a cached copy must not outlive the row
+            _end(token_digest)
             return None
     g.current_user = CurrentUser(session.userid, session.name, session.csrf_token)
     return g.current_user

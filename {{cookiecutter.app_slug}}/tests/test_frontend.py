@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
-from .conftest import tables_created
+from {{ cookiecutter.__package_name }} import frontend
+from {{ cookiecutter.__package_name }}.extensions import db
+
+from .conftest import AuthActions, tables_created
 from .test_security_headers import built_frontend  # noqa: F401 - a shared fixture
+
+FIRST_SCREEN = re.compile(
+    r'<script type="application/json" id="first-screen">(.*?)</script>', re.DOTALL)
+# The GET requests 工作台 starts with (frontend/src/api/firstScreen.ts).
+FIRST_SCREEN_URLS = ["/api/me", "/api/items?box=todo", "/api/messages"]
 
 
 @pytest.fixture
@@ -18,9 +28,32 @@ def web_app(make_config, make_app, built_frontend):  # noqa: F811
         yield app
 
 
+@pytest.fixture
+def site(platform_app, make_app, built_frontend, sim):  # noqa: F811
+    """The built front end served by an app that logs in through the simulator."""
+    settings = dataclasses.replace(platform_app.config["SETTINGS"], frontend_dist=built_frontend)
+    app = make_app(settings)  # the same database as platform_app, which drops it afterwards
+    yield AuthActions(app.test_client(), sim)
+    with app.app_context():
+        db.engine.dispose()
+
+
 def page_config(page: str) -> dict:
     raw = re.search(r'<meta name="app-config" content="([^"]*)"', page).group(1)
     return json.loads(html.unescape(raw))
+
+
+def first_screen(page: str) -> dict | None:
+    blocks = FIRST_SCREEN.findall(page)
+    assert len(blocks) <= 1
+    return json.loads(blocks[0]) if blocks else None
+
+
+def assign_to_self(auth: AuthActions, title: str) -> dict:
+    answer = auth.client.post("/api/items", json={"title": title, "assignee_userid": "zhangwei"},
+                              headers={"X-CSRF-Token": auth.csrf_token()})
+    assert answer.status_code == 201, answer.json
+    return answer.json["item"]
 
 
 def test_index_carries_the_run_time_config(web_app):
@@ -28,6 +61,7 @@ def test_index_carries_the_run_time_config(web_app):
     assert answer.status_code == 200
     assert answer.headers["Cache-Control"] == "no-cache"
     page = answer.get_data(as_text=True)
+    assert first_screen(page) is None  # nobody logged in: no data, the front end asks the API
     config = page_config(page)
     settings = web_app.config["SETTINGS"]
     assert config["appName"] == "{{ cookiecutter.app_name }}"
@@ -47,6 +81,60 @@ def test_config_is_html_escaped(make_config, make_app, built_frontend):  # noqa:
     page = app.test_client().get("/").get_data(as_text=True)
     assert '"><script>' not in page
     assert page_config(page)["jssdkUrl"].endswith('x="><script>')
+
+
+def test_logged_in_page_carries_the_api_answers_of_the_first_screen(site):
+    site.login("zhangwei")
+    assign_to_self(site, "核对三月份会议室预约")
+    answer = site.client.get("/")
+    assert answer.status_code == 200
+    # A person's data: no browser or proxy keeps the page, and it differs by session.
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert "Cookie" in answer.headers["Vary"]
+    data = first_screen(answer.get_data(as_text=True))
+    assert list(data) == FIRST_SCREEN_URLS
+    # Exactly what the API answers, so the first screen and later reloads never disagree.
+    for url in FIRST_SCREEN_URLS:
+        assert data[url] == site.client.get(url).json, url
+    assert data["/api/me"]["userid"] == "zhangwei"
+    todo = data["/api/items?box=todo"]["items"]
+    assert [item["title"] for item in todo] == ["核对三月份会议室预约"]
+    assert data["/api/messages"]["unread"] == 1
+
+
+def test_first_screen_data_cannot_end_its_script_block(site):
+    """A title is the user's text: nothing in it may close the block or run as script."""
+    site.login("zhangwei")
+    title = "</script><script>alert(1)<!--&amp;\u2028-\u2029-"
+    assign_to_self(site, title)
+    page = site.client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    block = FIRST_SCREEN.search(page).group(1)
+    assert not set(block) & set("<>&\u2028\u2029")
+    assert first_screen(page)["/api/items?box=todo"]["items"][0]["title"] == title
+
+
+def test_logged_out_visitor_gets_no_data_after_logout(site):
+    site.login("zhangwei")
+    assert first_screen(site.client.get("/").get_data(as_text=True)) is not None
+    site.client.post("/auth/logout", headers={"X-CSRF-Token": site.csrf_token()})
+    answer = site.client.get("/")
+    assert first_screen(answer.get_data(as_text=True)) is None
+    assert answer.headers["Cache-Control"] == "no-cache"
+
+
+def test_database_failure_leaves_the_data_out_not_the_page(site, monkeypatch):
+    """The data only saves round trips: the front end's own requests show the error."""
+    site.login("zhangwei")
+
+    def unavailable(user):
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(frontend, "first_screen_answers", unavailable)
+    answer = site.client.get("/")
+    assert answer.status_code == 200
+    assert first_screen(answer.get_data(as_text=True)) is None
+    assert answer.headers["Cache-Control"] == "no-cache"
 
 
 def test_assets_are_cached_for_a_year(web_app):

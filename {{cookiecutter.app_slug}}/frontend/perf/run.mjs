@@ -315,7 +315,9 @@ async function browserRun(browser, storageState, { target, sim, jssdkUrl, comple
     if (!page.url().startsWith(target)) throw new Error(`the landing page went to ${page.url()}: not logged in?`)
     const probe = await page.evaluate(() => {
       const [navigation] = performance.getEntriesByType('navigation')
-      return { ...window.__perf, load: navigation ? navigation.loadEventEnd : null }
+      // The backend's data block (src/api/firstScreen.ts): the list came with the page.
+      const firstScreen = document.getElementById('first-screen') !== null
+      return { ...window.__perf, load: navigation ? navigation.loadEventEnd : null, firstScreen }
     })
     const landingRequests = await describeRequests(requests.splice(0), target, sim, jssdkUrl)
 
@@ -375,7 +377,7 @@ async function lighthouseProfile(chromium, storageState, target) {
   return profile
 }
 
-async function lighthouseRun(profile, target, cookieHeader, run, reports) {
+async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, reports) {
   const { default: lighthouse } = await import('lighthouse')
   const { launch } = await import('chrome-launcher')
   const chrome = await launch({
@@ -399,10 +401,16 @@ async function lighthouseRun(profile, target, cookieHeader, run, reports) {
       writeFileSync(join(reports, `lighthouse-${run}.json`), result.report)
     }
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`)
-    // It must have audited the logged-in page: the items API answered 200.
+    // It must have audited the logged-in page: it stayed on the app, no API call was refused,
+    // and the list came with the page (firstScreen) or from /api/items.
     const network = lhr.audits['network-requests']?.details?.items ?? []
-    const items = network.find((row) => String(row.url).includes('/api/items'))
-    if (!lhr.finalDisplayedUrl.startsWith(target) || !items || items.statusCode !== 200) {
+    const api = network.filter((row) => new URL(row.url).pathname.startsWith('/api/'))
+    const items = api.find((row) => new URL(row.url).pathname === '/api/items')
+    if (
+      !lhr.finalDisplayedUrl.startsWith(target) ||
+      api.some((row) => row.statusCode !== 200) ||
+      !(firstScreen || items)
+    ) {
       throw new Error(`Lighthouse did not audit the logged-in landing page (${lhr.finalDisplayedUrl})`)
     }
     const value = (id) => lhr.audits[id]?.numericValue ?? null
@@ -493,8 +501,11 @@ async function main() {
         .filter((cookie) => cookie.domain.replace(/^\./, '') === new URL(target).hostname)
         .map((cookie) => `${cookie.name}=${cookie.value}`)
         .join('; ')
+      // Whether the page Lighthouse loads carries the list itself (src/api/firstScreen.ts).
+      const page = await (await fetch(`${target}/`, { headers: { Cookie: cookieHeader } })).text()
+      const firstScreen = page.includes('id="first-screen"')
       for (let run = 1; run <= options.runs; run++) {
-        const result = await lighthouseRun(profile, target, cookieHeader, run, options.reports)
+        const result = await lighthouseRun(profile, target, cookieHeader, firstScreen, run, options.reports)
         lighthouseRuns.push(result)
         log(
           `lighthouse run ${run}/${options.runs}: score ${result.score}, LCP ${result.lcp.toFixed(2)} s, ` +
@@ -578,6 +589,7 @@ async function main() {
           fcp: seconds(run.probe.fcp),
           lcp: seconds(run.probe.lcp),
           lcp_element: run.probe.lcpElement,
+          first_screen_data: run.probe.firstScreen,
         })),
         operations: runs.map((run) => run.operations),
         lighthouse: lighthouseRuns,

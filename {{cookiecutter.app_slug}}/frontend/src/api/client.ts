@@ -72,6 +72,8 @@ export interface ApiClientDeps {
   onUnauthorized: () => void
   isOnline: () => boolean
   timeoutMs?: number
+  /** An answer the page already carries for this GET URL (firstScreen.ts), used instead of a request. */
+  firstAnswer?: (url: string) => unknown
 }
 
 export interface ApiClient {
@@ -106,6 +108,11 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
 
   async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const method = options.method ?? 'GET'
+    const url = withQuery(path, options.query)
+    if (method === 'GET' && deps.firstAnswer) {
+      const answer = deps.firstAnswer(url)
+      if (answer !== undefined) return answer as T
+    }
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (options.body !== undefined) headers['Content-Type'] = 'application/json'
     if (method !== 'GET') {
@@ -118,7 +125,7 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     let response: Response
     let payload: unknown
     try {
-      response = await deps.fetch(withQuery(path, options.query), {
+      response = await deps.fetch(url, {
         method,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),

@@ -1,5 +1,6 @@
 /** The app's API, one function per endpoint, over the default same-origin client. */
 import { createApiClient, redirectToLogin } from './client'
+import { createFirstScreenAnswers } from './firstScreen'
 import type {
   AgentSignature,
   Contact,
@@ -14,13 +15,18 @@ import type {
 
 let csrfToken: string | null = null
 let mePromise: Promise<Me> | null = null
+const firstScreen = createFirstScreenAnswers()
 
 export const api = createApiClient({
   fetch: (input, init) => fetch(input, init),
   csrfToken: async () => csrfToken ?? (await loadMe()).csrf_token,
   onUnauthorized: redirectToLogin,
   isOnline: () => navigator.onLine,
+  firstAnswer: (url) => firstScreen.take(url),
 })
+
+/** Once the first screen is up: the answers index.html carried that it did not use are dropped. */
+export const dropFirstScreen = () => firstScreen.drop()
 
 /** Who is logged in; also where the CSRF token for state-changing requests comes from. */
 export function loadMe(): Promise<Me> {

@@ -39,16 +39,34 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-/** Serve index.html with the config filled in, as the backend does. */
-export async function injectAppConfig(page: Page, config: AppConfigOption): Promise<void> {
+/** The answers a logged-in user's index.html carries, by URL (src/api/firstScreen.ts). */
+export type FirstScreenOption = Record<string, unknown> | null
+
+/** The data block at the end of the body, its JSON escaped for HTML as the backend does. */
+function firstScreenBlock(answers: Record<string, unknown>): string {
+  const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' }
+  const json = JSON.stringify(answers).replace(/[<>&\u2028\u2029]/g, (char) => escapes[char])
+  return `<script type="application/json" id="first-screen">${json}</script>`
+}
+
+/** Serve index.html with the config (and the first screen's data) filled in, as the backend does. */
+export async function injectAppConfig(
+  page: Page,
+  config: AppConfigOption,
+  firstScreen: FirstScreenOption = null,
+): Promise<void> {
   await page.route(
     (url) => url.pathname === '/' || url.pathname === '/index.html',
     async (route) => {
       const response = await route.fetch()
-      const html = (await response.text()).replace(
+      let html = (await response.text()).replace(
         'content="__APP_CONFIG__"',
         `content="${escapeHtml(JSON.stringify(config))}"`,
       )
+      if (firstScreen) {
+        const end = html.lastIndexOf('</body>')
+        html = html.slice(0, end) + firstScreenBlock(firstScreen) + html.slice(end)
+      }
       const headers = { ...response.headers() }
       delete headers['content-length']
       delete headers['content-encoding']
@@ -514,6 +532,8 @@ export interface AppOptions {
   firstVisit: boolean
   /** Mock the JSON API with page.route (off for specs against the real backend). */
   mockApi: boolean
+  /** The first screen's data in index.html, as for a logged-in user; null: none (the default). */
+  firstScreen: FirstScreenOption
 }
 
 export interface AppFixtures {
@@ -526,6 +546,7 @@ export const test = base.extend<AppOptions & AppFixtures>({
   appConfig: [ADAPTIVE_CONFIG, { option: true }],
   firstVisit: [false, { option: true }],
   mockApi: [true, { option: true }],
+  firstScreen: [null, { option: true }],
 
   api: [
     async ({ page, mockApi }, use) => {
@@ -552,8 +573,8 @@ export const test = base.extend<AppOptions & AppFixtures>({
     { auto: true },
   ],
 
-  page: async ({ page, appConfig, firstVisit }, use) => {
-    await injectAppConfig(page, appConfig)
+  page: async ({ page, appConfig, firstVisit, firstScreen }, use) => {
+    await injectAppConfig(page, appConfig, firstScreen)
     if (!firstVisit) {
       await page.addInitScript((key) => window.localStorage.setItem(key, 'dismissed'), GUIDE_STORAGE_KEY)
     }

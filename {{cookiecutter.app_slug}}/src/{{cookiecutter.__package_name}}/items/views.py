@@ -16,7 +16,7 @@ from flask import Blueprint, request
 from sqlalchemy import func, or_, select, update
 
 from ..api.validation import validate_body
-from ..auth import current_user, login_required
+from ..auth import CurrentUser, current_user, login_required
 from ..contacts import find_contact
 from ..errors import FriendlyError
 from ..extensions import db
@@ -118,11 +118,11 @@ def visible_items():
                                   Item.assignee_userid == user.userid))
 
 
-@bp.get("/items")
-@login_required
-def list_items():
-    user = current_user()
-    box = request.args.get("box", "todo")
+def item_list_answer(user: CurrentUser, box: str) -> dict:
+    """GET /api/items?box=…'s answer.
+
+    index.html carries the todo box's for a logged-in user's first screen (frontend.py).
+    """
     query = select(Item)
     if box == "todo":
         query = query.where(Item.assignee_userid == user.userid, Item.status == OPEN)
@@ -132,6 +132,12 @@ def list_items():
         raise FriendlyError(400, "参数有误", "box 只能是 todo 或 created。")
     items = db.session.scalars(query.order_by(Item.id.desc()).limit(LIST_LIMIT))
     return {"items": [item.as_json(user.userid) for item in items]}
+
+
+@bp.get("/items")
+@login_required
+def list_items():
+    return item_list_answer(current_user(), request.args.get("box", "todo"))
 
 
 def load_item(item_id: int) -> Item:
@@ -179,16 +185,24 @@ def complete_item(item_id: int):
     return {"item": item.as_json(user.userid)}
 
 
-@bp.get("/messages")
-@login_required
-def list_messages():
-    user = current_user()
+def message_list_answer(user: CurrentUser) -> dict:
+    """GET /api/messages's answer.
+
+    index.html carries it for a logged-in user's first screen: the tab bar's unread count
+    (frontend.py).
+    """
     rows = db.session.scalars(select(AppMessage)
                               .where(AppMessage.recipient_userid == user.userid)
                               .order_by(AppMessage.id.desc()).limit(LIST_LIMIT)).all()
     unread = db.session.scalar(select(func.count()).select_from(AppMessage).where(
         AppMessage.recipient_userid == user.userid, AppMessage.read_at.is_(None)))
     return {"messages": [row.as_json() for row in rows], "unread": unread}
+
+
+@bp.get("/messages")
+@login_required
+def list_messages():
+    return message_list_answer(current_user())
 
 
 @bp.post(f"/messages/<{ID}:message_id>/read")

@@ -36,6 +36,9 @@ SUPPORTED_COMBINATIONS = [
     {"app_slug": "shi-xiang-ban-li"},
     # A package name sorting before "devtools" must not upset any import block.
     {"app_slug": "abc-shixiang"},
+    # The longest slug the pre-gen hook accepts (40) keeps every import line under 100.
+    {"app_slug": "a" * 11 + "-shixiang-banli-xitong-" + "z" * 6, "database": "postgresql",
+     "cache": "redis", "oidc": True},
 ]
 
 

@@ -14,7 +14,11 @@ import flask
 import pytest
 
 from {{ cookiecutter.__package_name }}.auth.models import LoginSession, PendingLogin
-from {{ cookiecutter.__package_name }}.auth.views import authorize_url, in_platform_client, safe_next
+from {{ cookiecutter.__package_name }}.auth.views import (
+    authorize_url,
+    in_platform_client,
+    safe_next,
+)
 from {{ cookiecutter.__package_name }}.extensions import db
 
 CLIENT_UA = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 wxwork/4.1.22 MicroMessenger"

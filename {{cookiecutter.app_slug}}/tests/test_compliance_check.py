@@ -32,7 +32,11 @@ from {{ cookiecutter.__package_name }}.compliance import (
     live,
     run_compliance_check,
 )
-from {{ cookiecutter.__package_name }}.compliance.colours import find_red, is_red, parse_colour
+from {{ cookiecutter.__package_name }}.compliance.colours import (
+    find_red,
+    is_red,
+    parse_colour,
+)
 from {{ cookiecutter.__package_name }}.compliance.registration import check_registration
 from {{ cookiecutter.__package_name }}.config import PROJECT_ROOT
 from {{ cookiecutter.__package_name }}.security.tls import server_context

@@ -13,7 +13,12 @@ import requests
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.__package_name }}.contacts import Contact, Department, find_contact, sync_contacts
+from {{ cookiecutter.__package_name }}.contacts import (
+    Contact,
+    Department,
+    find_contact,
+    sync_contacts,
+)
 from {{ cookiecutter.__package_name }}.extensions import db
 from {{ cookiecutter.__package_name }}.platform import PlatformUnavailable
 from {{ cookiecutter.__package_name }}.reports import OperationEvent

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 import requests
 
-from {{ cookiecutter.__package_name }}.health import CheckResult, HealthMonitor, overall_status
+from {{ cookiecutter.__package_name }}.health import (
+    CheckResult,
+    HealthMonitor,
+    overall_status,
+)
 
 HEALTH_JSON = "application/health+json"
 

@@ -16,7 +16,11 @@ from {{ cookiecutter.__package_name }}.platform import (
     PlatformUnavailable,
     get_client,
 )
-from {{ cookiecutter.__package_name }}.reports import REPORT_PATH, OperationEvent, flush_reports
+from {{ cookiecutter.__package_name }}.reports import (
+    REPORT_PATH,
+    OperationEvent,
+    flush_reports,
+)
 
 USER_GET = "/cgi-bin/user/get"
 

@@ -19,7 +19,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from {{ cookiecutter.__package_name }} import create_app
-from {{ cookiecutter.__package_name }}.auth.sessions import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
+from {{ cookiecutter.__package_name }}.auth.sessions import (
+    CSRF_HEADER,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+)
 from {{ cookiecutter.__package_name }}.config import Config
 
 from .conftest import PRODUCTION_ENV

@@ -9,8 +9,10 @@ command -v pg_virtualenv >/dev/null || need+=(postgresql postgresql-common)
 # download its own here) and a CJK font, without which Chinese renders as boxes.
 command -v chromium >/dev/null || need+=(chromium)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
-# nginx -t and the TLS tests of the generated deploy/nginx.conf (in /usr/sbin).
+# nginx -t and the TLS tests of the generated deploy/nginx.conf (in /usr/sbin), and the
+# Brotli module it loads (brotli_static sends the build's precompressed assets).
 [ -x /usr/sbin/nginx ] || need+=(nginx)
+dpkg -s libnginx-mod-http-brotli-static >/dev/null 2>&1 || need+=(libnginx-mod-http-brotli-static)
 # The generated app's loopback stack (tests/test_stack.py, test_rolling_update.py,
 # test_bench.py, `make bench`): Redis for cache=redis bakes, and wrk to load it.
 command -v redis-server >/dev/null || need+=(redis-server)

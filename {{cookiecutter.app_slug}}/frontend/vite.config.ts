@@ -7,6 +7,7 @@ import Components from 'unplugin-vue-components/vite'
 import { defineConfig } from 'vite'
 
 import { adaptiveViewport } from './vite-plugins/adaptive-viewport.ts'
+import { brotliAssets } from './vite-plugins/brotli-assets.ts'
 import { vantIconFontFree } from './vite-plugins/vant-icon-font-free.ts'
 
 // The Flask backend during `npm run dev` (API and SSO are same-origin behind the proxy).
@@ -36,6 +37,8 @@ export default defineConfig({
     // Vant on demand; styles of function APIs (showToast, showConfirmDialog) are imported by hand.
     Components({ resolvers: [VantResolver()], dts: 'src/components.d.ts' }),
     vantIconFontFree(),
+    // dist/assets/<file>.br for nginx's brotli_static and the app's asset route (§6.3.6 d).
+    brotliAssets(),
   ],
   define: {
     // Every component here (Vant's included) uses setup(): drop Options API support (~3 kB gz).

@@ -41,7 +41,7 @@ import requests
 from devtools.dev_cert import DevCert, ensure_dev_cert
 
 from .platform_sim_support import AGENT_ID, CORP_ID, PC_AGENT_ID, SECRET, hidden_fields
-from .test_nginx_conf import NGINX, render_loopback
+from .test_nginx_conf import NGINX, missing_nginx_packages, render_loopback
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
@@ -68,8 +68,8 @@ class StackError(RuntimeError):
 
 
 def missing_programs() -> list[str]:
-    """The Debian packages the stack needs that are not installed."""
-    missing = [] if NGINX else ["nginx"]
+    """The Debian packages the stack needs that are not installed (nginx's modules too)."""
+    missing = missing_nginx_packages()
     if CACHE == "redis" and REDIS_SERVER is None:
         missing.append("redis-server")
     return missing

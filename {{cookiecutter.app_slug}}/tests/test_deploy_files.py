@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from devtools.dev_cert import ensure_dev_cert
 
 from {{ cookiecutter.__package_name }}.config import Config, ConfigError
 
-from .test_nginx_conf import https_server
+from .test_nginx_conf import NGINX, https_server, render_loopback
 from .test_nginx_conf import parse as parse_nginx_conf
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -184,12 +185,11 @@ def test_the_nginx_image_runs_the_shipped_config_pointed_at_the_app(dockerfile, 
     nginx = stages["nginx"]
     assert "deploy/nginx.conf /etc/nginx/nginx.conf" in nginx.args("COPY")
     assert f"--from=frontend /frontend/dist /srv/{SLUG}/frontend/dist" in nginx.args("COPY")
-    # Run the image's own sed on the shipped file.
+    # Run the image's own RUN line (its sed, then its checks) on the shipped file.
     [run] = nginx.args("RUN")
-    expressions = re.findall(r"-e '([^']+)'", run)
     copy = tmp_path / "nginx.conf"
     copy.write_text((DEPLOY / "nginx.conf").read_text(encoding="utf-8"), encoding="utf-8")
-    subprocess.run(["sed", "-i", *(arg for e in expressions for arg in ("-e", e)), str(copy)],
+    subprocess.run(["sh", "-c", run.replace("/etc/nginx/nginx.conf", shlex.quote(str(copy)))],
                    check=True)
     conf = parse_nginx_conf(copy.read_text(encoding="utf-8"))
     assert conf.one("http").one("upstream").one("server").args == [f"app:{APP_PORT}"]
@@ -197,6 +197,31 @@ def test_the_nginx_image_runs_the_shipped_config_pointed_at_the_app(dockerfile, 
     assert https_server(conf).one("ssl_protocols").args == ["TLSv1.2", "TLSv1.3"]
     root = [d for d in conf.walk() if d.name == "root"]
     assert root and all(d.args == [f"/srv/{SLUG}/frontend/dist"] for d in root)
+    # nginx.org's image has no Brotli module: neither the module nor its directive is left,
+    # and the assets still go out gzipped.
+    assert not [d for d in conf.walk() if d.name in {"load_module", "brotli_static"}]
+    assert conf.one("http").one("gzip").args == ["on"]
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx)")
+def test_the_nginx_images_config_passes_nginx_t_without_the_brotli_module(dockerfile, tmp_path):
+    """The image's edited file is still whole: `nginx -t` on a loopback copy of it."""
+    _, stages, _ = dockerfile
+    [run] = stages["nginx"].args("RUN")
+    copy = tmp_path / "image-nginx.conf"
+    copy.write_text((DEPLOY / "nginx.conf").read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run(["sh", "-c", run.replace("/etc/nginx/nginx.conf", shlex.quote(str(copy)))],
+                   check=True)
+    cert = ensure_dev_cert(tmp_path / "dev-cert")
+    conf_file = tmp_path / "nginx.conf"
+    conf_file.write_text(render_loopback(
+        copy.read_text(encoding="utf-8"), run_dir=tmp_path, dist=tmp_path / "dist",
+        cert=cert.cert, key=cert.key, upstream=f"127.0.0.1:{APP_PORT}",
+        http_port=8080, https_port=8443), encoding="utf-8")
+    checked = subprocess.run([NGINX, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
+                              "-c", str(conf_file), "-t"],
+                             capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
 
 
 # ---- compose.yaml --------------------------------------------------------------------------

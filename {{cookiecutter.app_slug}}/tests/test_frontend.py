@@ -147,6 +147,73 @@ def test_missing_asset_is_404(web_app):
     assert web_app.test_client().get("/assets/nope.js").status_code == 404
 
 
+# The route never decodes a copy, so any bytes stand in for the build's Brotli output.
+BROTLI_BYTES = b"\x1b\x0d\x00\xf8brotli copy of index-abc123.js"
+
+
+@pytest.fixture
+def brotli_app(web_app, built_frontend):  # noqa: F811
+    """The built front end with a Brotli copy of its script only, as the build leaves it."""
+    (built_frontend / "assets" / "index-abc123.js.br").write_bytes(BROTLI_BYTES)
+    return web_app
+
+
+def get_asset(app, path: str, accept_encoding: str | None):
+    headers = {"Accept-Encoding": accept_encoding} if accept_encoding is not None else {}
+    return app.test_client().get(path, headers=headers)
+
+
+@pytest.mark.parametrize("accept_encoding", [
+    "gzip, deflate, br, zstd",  # Chromium's, on http:// too
+    "br",
+    "BR;q=0.5",  # codings are case-insensitive
+    "gzip;q=1, *;q=0.1",  # the wildcard allows br
+])
+def test_brotli_copy_goes_to_browsers_that_accept_br(brotli_app, accept_encoding):
+    plain = get_asset(brotli_app, "/assets/index-abc123.js", None)
+    answer = get_asset(brotli_app, "/assets/index-abc123.js", accept_encoding)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Encoding"] == "br"
+    assert answer.get_data() == BROTLI_BYTES
+    assert answer.headers["Content-Length"] == str(len(BROTLI_BYTES))
+    # The script's own type: the browser decodes the body, then runs it as a module.
+    assert answer.headers["Content-Type"] == plain.headers["Content-Type"]
+    assert answer.mimetype in {"text/javascript", "application/javascript"}
+    assert "Accept-Encoding" in answer.vary
+    assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("accept_encoding", [
+    None,  # no header: any coding is allowed, but identity is the safe answer
+    "gzip, deflate",
+    "gzip, br;q=0",
+    "br;q=0, *",  # the named coding's q=0 wins over the wildcard
+    "identity",
+])
+def test_plain_file_when_br_is_not_accepted(brotli_app, accept_encoding):
+    answer = get_asset(brotli_app, "/assets/index-abc123.js", accept_encoding)
+    assert answer.status_code == 200
+    assert "Content-Encoding" not in answer.headers
+    assert answer.get_data(as_text=True) == "console.log(1)"
+    # The same URL has a br answer: caches must tell the two apart.
+    assert "Accept-Encoding" in answer.vary
+    assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_plain_file_when_there_is_no_brotli_copy(brotli_app):
+    answer = get_asset(brotli_app, "/assets/index-abc123.css", "gzip, deflate, br, zstd")
+    assert answer.status_code == 200
+    assert "Content-Encoding" not in answer.headers
+    assert answer.get_data(as_text=True) == "body{}"
+    assert answer.mimetype == "text/css"
+
+
+def test_a_brotli_copy_outside_the_assets_is_not_served(brotli_app, built_frontend):  # noqa: F811
+    (built_frontend / "index.html.br").write_bytes(BROTLI_BYTES)
+    answer = get_asset(brotli_app, "/assets/../index.html", "br")
+    assert answer.status_code == 404
+
+
 def test_without_a_built_front_end_the_home_page_is_server_rendered(make_config, make_app,
                                                                      tmp_path):
     app = make_app(make_config(frontend_dist=tmp_path / "not-built"))

@@ -1,9 +1,10 @@
 """deploy/nginx.conf: HTTPS only, TLS 1.2/1.3 with Mozilla's intermediate suites (§8.3 b).
 
 The file is read with a small parser of nginx's syntax and checked directive by
-directive. Where nginx is installed (Debian: apt-get install nginx), a loopback copy with
-test certificates passes `nginx -t`, and then runs in front of a stub upstream: the
-redirect, the headers and the TLS versions are checked on the wire, and sslyze scans it.
+directive. Where nginx and the module it loads are installed (Debian: apt-get install nginx
+libnginx-mod-http-brotli-static), a loopback copy with test certificates passes `nginx -t`,
+and then runs in front of a stub upstream: the redirect, the headers, the compression and
+the TLS versions are checked on the wire, and sslyze scans it.
 """
 
 from __future__ import annotations
@@ -205,13 +206,38 @@ def test_body_limit_gzip_and_immutable_assets(conf):
     assert "max-age=31536000" in cache and "immutable" in cache
 
 
+def test_assets_go_out_as_the_builds_brotli_copies(conf):
+    (assets,) = [loc for loc in https_server(conf).all("location") if loc.args == ["/assets/"]]
+    assert assets.one("brotli_static").args == ["on"]
+    # The module is loaded by absolute path: the loopback copies run with their own -p prefix.
+    (module,) = conf.all("load_module")
+    assert module.args == [f"{DEBIAN_MODULES}/{BROTLI_STATIC_MODULE}"]
+
+
 # ---- a loopback copy --------------------------------------------------------------------
 
 NGINX = shutil.which("nginx") or next(
     (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)),
     None)
-needs_nginx = pytest.mark.skipif(
-    NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx)")
+# Where Debian's nginx module packages put their .so files, and the one deploy/nginx.conf loads.
+DEBIAN_MODULES = "/usr/lib/nginx/modules"
+BROTLI_STATIC_MODULE = "ngx_http_brotli_static_module.so"
+MODULE_PACKAGES = {BROTLI_STATIC_MODULE: "libnginx-mod-http-brotli-static"}
+
+
+def missing_nginx_packages() -> list[str]:
+    """The Debian packages deploy/nginx.conf needs to run that are not installed."""
+    modules = [Path(d.args[0]) for d in parse(NGINX_CONF.read_text(encoding="utf-8"))
+               .all("load_module")]
+    return ([] if NGINX else ["nginx"]) + [
+        MODULE_PACKAGES.get(module.name, str(module)) for module in modules
+        if not module.is_file()]
+
+
+MISSING_NGINX_PACKAGES = missing_nginx_packages()
+NOT_INSTALLED = (f"not installed: {', '.join(MISSING_NGINX_PACKAGES)} "
+                 f"(Debian: apt-get install {' '.join(MISSING_NGINX_PACKAGES)})")
+needs_nginx = pytest.mark.skipif(bool(MISSING_NGINX_PACKAGES), reason=NOT_INSTALLED)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -256,6 +282,9 @@ def render_loopback(text: str, *, run_dir: Path, dist: Path, cert: Path, key: Pa
     return text.replace("\nhttp {\n", "\nhttp {\n" + temp_paths, 1)
 
 
+ASSET_BROTLI_COPY = b"\x1b\x0d\x00\xf8the brotli copy of index-3f2a1b.js"
+
+
 @pytest.fixture(scope="module")
 def loopback(tmp_path_factory) -> Loopback:
     run_dir = tmp_path_factory.mktemp("nginx")
@@ -264,6 +293,9 @@ def loopback(tmp_path_factory) -> Loopback:
     (dist / "assets").mkdir(parents=True)
     # Big enough for gzip_min_length.
     (dist / "assets" / "index-3f2a1b.js").write_text("console.log('协同');\n" * 200)
+    # The build's Brotli copy of it. nginx sends the file as it is, never decoding it, so
+    # bytes of our own stand in for it (Python's brotli module is not a dependency).
+    (dist / "assets" / "index-3f2a1b.js.br").write_bytes(ASSET_BROTLI_COPY)
     upstream_port = free_port()
     http_port, https_port = free_port(), free_port()
     conf_file = run_dir / "nginx.conf"
@@ -311,8 +343,8 @@ class StubApp(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def running_nginx(loopback):
-    if NGINX is None:
-        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
+    if MISSING_NGINX_PACKAGES:
+        pytest.skip(NOT_INSTALLED)
     upstream_port = int(re.search(r"server 127\.0\.0\.1:(\d+);",
                                   loopback.conf_file.read_text()).group(1))
     stub = http.server.ThreadingHTTPServer(("127.0.0.1", upstream_port), StubApp)
@@ -371,6 +403,30 @@ def test_nginx_serves_assets_immutable_and_falls_back_to_the_app(running_nginx):
     assert "协同" in gzip.decompress(asset.raw.read()).decode()
     missing = https_get(running_nginx, "/assets/not-on-disk.js")
     assert missing.json()["path"] == "/assets/not-on-disk.js"  # answered by the app
+
+
+@needs_nginx
+@pytest.mark.parametrize("accept_encoding", ["gzip, deflate, br, zstd", "br;q=0.5"])
+def test_nginx_sends_the_brotli_copy_to_browsers_that_accept_br(running_nginx,
+                                                                 accept_encoding):
+    asset = https_get(running_nginx, "/assets/index-3f2a1b.js",
+                      headers={"Accept-Encoding": accept_encoding}, stream=True)
+    assert asset.status_code == 200
+    assert asset.headers["Content-Encoding"] == "br"
+    assert asset.raw.read() == ASSET_BROTLI_COPY  # the file on disk, byte for byte
+    assert asset.headers["Content-Type"] == "application/javascript"
+    assert asset.headers["Vary"] == "Accept-Encoding"
+    assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert asset.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+
+
+@needs_nginx
+def test_nginx_gzips_for_browsers_that_refuse_br(running_nginx):
+    asset = https_get(running_nginx, "/assets/index-3f2a1b.js",
+                      headers={"Accept-Encoding": "gzip, br;q=0"}, stream=True)
+    assert asset.headers["Content-Encoding"] == "gzip"
+    assert "协同" in gzip.decompress(asset.raw.read()).decode()
+    assert asset.headers["Vary"] == "Accept-Encoding"
 
 
 @needs_nginx

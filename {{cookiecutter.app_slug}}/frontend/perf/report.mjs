@@ -31,8 +31,11 @@ export const EXTRA = [
   { id: 'lighthouse_si', label: 'Lighthouse Speed Index', unit: 's' },
   { id: 'landing_fcp', label: 'Slow 4G: first contentful paint', unit: 's' },
   { id: 'landing_load', label: 'Slow 4G: load event', unit: 's' },
-  { id: 'initial_js_wire', label: 'Initial JS as transferred', unit: 'kB' },
-  { id: 'initial_css_wire', label: 'Initial CSS as transferred', unit: 'kB' },
+  // What went over the wire (br or gzip as negotiated), beside the budget's gzip -6 figures.
+  { id: 'initial_js_transfer', label: 'Initial JS transferred (encoded bodies)', unit: 'kB' },
+  { id: 'initial_css_transfer', label: 'Initial CSS transferred (encoded bodies)', unit: 'kB' },
+  { id: 'initial_js_wire', label: 'Initial JS transferred with headers', unit: 'kB' },
+  { id: 'initial_css_wire', label: 'Initial CSS transferred with headers', unit: 'kB' },
   { id: 'landing_wire', label: 'Landing, all bytes transferred', unit: 'kB' },
 ]
 

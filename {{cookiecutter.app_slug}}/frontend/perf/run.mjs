@@ -20,7 +20,9 @@
  * What it does:
  * 1. Starts the simulator, the Flask app serving ../dist and the outbox relay on free
  *    loopback ports (tests/real/global-setup.ts, the same as the real-browser tests), and
- *    a gzip proxy in front of the app (perf/gzip-proxy.mjs, nginx's gzip settings).
+ *    a gzip proxy in front of the app (perf/gzip-proxy.mjs, nginx's gzip settings). The app
+ *    itself sends the build's Brotli copies of the assets to a browser that accepts br, as
+ *    nginx's brotli_static does, and the proxy passes them through.
  * 2. Logs in through the simulator's page as a plain mobile browser (outside the platform
  *    client) and creates a few items assigned to that user, so 工作台's list is not empty.
  * 3. Playwright, Debian Chromium, 375×667 phone, CDP slow 4G (150 ms latency, 1.6 Mbps
@@ -289,6 +291,8 @@ async function describeRequests(requests, target, sim, jssdkUrl) {
       status: response ? response.status() : null,
       encoding: response ? ((await response.allHeaders())['content-encoding'] ?? null) : null,
       transfer_bytes: sizes ? sizes.responseBodySize + sizes.responseHeadersSize : null,
+      // The body as it went over the wire: br or gzip as negotiated, headers not counted.
+      encoded_bytes: sizes ? sizes.responseBodySize : null,
       body_bytes: raw,
       gzip_bytes: gz,
     })
@@ -354,9 +358,13 @@ function summarizeRequests(rows) {
     third_party_origins: origins,
     js_gz: sum(js, 'gzip_bytes') / 1000,
     css_gz: sum(css, 'gzip_bytes') / 1000,
+    js_transfer: sum(js, 'encoded_bytes') / 1000,
+    css_transfer: sum(css, 'encoded_bytes') / 1000,
     js_wire: sum(js, 'transfer_bytes') / 1000,
     css_wire: sum(css, 'transfer_bytes') / 1000,
     all_wire: sum(counted, 'transfer_bytes') / 1000,
+    // How the scripts and stylesheets came: ["br"] once the Brotli copies are served.
+    encodings: [...new Set([...js, ...css].map((row) => row.encoding ?? 'identity'))],
   }
 }
 
@@ -425,6 +433,9 @@ async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, re
       si: seconds(value('speed-index')),
       requests: network.length,
       total_byte_weight_kb: (value('total-byte-weight') ?? 0) / 1000,
+      // The scripts' bytes as Lighthouse saw them transferred: its simulated load of the
+      // page (and so LCP) is paced by these over a 1.6 Mbps link.
+      js_transfer_kb: network.filter((row) => row.resourceType === 'Script').reduce((total, row) => total + (row.transferSize ?? 0), 0) / 1000,
       // Lighthouse's CPU speed estimate: low values mean a busy (or slow) machine.
       benchmark_index: lhr.environment?.benchmarkIndex ?? null,
       // The simulation adds the server's observed response time to every request: a slow
@@ -488,7 +499,8 @@ async function main() {
       log(
         `browser run ${run}/${options.runs}: data visible ${seconds(result.probe.dataVisible).toFixed(2)} s, ` +
           `create ${(result.create / 1000).toFixed(2)} s, complete ${(result.complete / 1000).toFixed(2)} s, ` +
-          `${summary.requests} requests, JS ${summary.js_gz.toFixed(1)} kB gz, CSS ${summary.css_gz.toFixed(1)} kB gz`,
+          `${summary.requests} requests, JS ${summary.js_gz.toFixed(1)} kB gz, CSS ${summary.css_gz.toFixed(1)} kB gz; ` +
+          `transferred JS ${summary.js_transfer.toFixed(1)} kB, CSS ${summary.css_transfer.toFixed(1)} kB (${summary.encodings.join(', ')})`,
       )
     }
 
@@ -509,8 +521,8 @@ async function main() {
         lighthouseRuns.push(result)
         log(
           `lighthouse run ${run}/${options.runs}: score ${result.score}, LCP ${result.lcp.toFixed(2)} s, ` +
-            `TBT ${Math.round(result.tbt)} ms, CLS ${result.cls.toFixed(3)}, FCP ${result.fcp.toFixed(2)} s ` +
-            `(CPU benchmark index ${Math.round(result.benchmark_index)})`,
+            `TBT ${Math.round(result.tbt)} ms, CLS ${result.cls.toFixed(3)}, FCP ${result.fcp.toFixed(2)} s, ` +
+            `JS ${result.js_transfer_kb.toFixed(1)} kB transferred (CPU benchmark index ${Math.round(result.benchmark_index)})`,
         )
       }
     }
@@ -541,6 +553,8 @@ async function main() {
       lighthouse_si: pick(lighthouseRuns, (run) => run.si),
       landing_fcp: pick(runs, (run) => seconds(run.probe.fcp)),
       landing_load: pick(runs, (run) => seconds(run.probe.load)),
+      initial_js_transfer: pick(runs, (run) => run.summary.js_transfer),
+      initial_css_transfer: pick(runs, (run) => run.summary.css_transfer),
       initial_js_wire: pick(runs, (run) => run.summary.js_wire),
       initial_css_wire: pick(runs, (run) => run.summary.css_wire),
       landing_wire: pick(runs, (run) => run.summary.all_wire),
@@ -572,8 +586,9 @@ async function main() {
         cpu_busy_before: round(busyBefore, 's'),
         load_average: { before: round(loadBefore, 's'), after: round(loadavg()[0], 's') },
         server: proxy
-          ? 'Flask (tests/real/global-setup.ts) behind a loopback gzip proxy with deploy/nginx.conf gzip settings'
-          : 'Flask (tests/real/global-setup.ts), uncompressed',
+          ? 'Flask (tests/real/global-setup.ts) behind a loopback gzip proxy with deploy/nginx.conf gzip settings; ' +
+            'Brotli copies of the assets (dist/assets/*.br) to browsers that accept br, as brotli_static'
+          : 'Flask (tests/real/global-setup.ts), no gzip; Brotli copies of the assets to browsers that accept br',
         client: 'plain mobile browser (outside the platform client), 375×667 @2x, touch',
         browser_throttling: { ...NETWORK, cpu_slowdown: CPU_SLOWDOWN },
         lighthouse_throttling: 'Lighthouse mobile defaults: simulate, 150 ms RTT, 1.6 Mbps, 4× CPU',

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
+import { brotliDecompressSync, gzipSync } from 'node:zlib'
 
+import { BROTLI_MIN_BYTES, worthCompressing } from '../../vite-plugins/brotli-assets'
 import { expect, test } from './support'
 
 // What `npm run build` produced, checked once (not per browser project).
@@ -54,4 +55,27 @@ test('the landing route stays within its budgets', () => {
   expect(jsGzip).toBeLessThanOrEqual(BUDGET.jsGzip)
   expect(cssGzip).toBeLessThanOrEqual(BUDGET.cssGzip)
   expect(requests).toBeLessThanOrEqual(BUDGET.requests)
+})
+
+test('every asset worth it has a Brotli copy that decodes to it, and nothing else has one', () => {
+  // vite-plugins/brotli-assets.ts; nginx's brotli_static and the app's asset route send them.
+  const copies = new Set(assets.filter((name) => name.endsWith('.br')))
+  const originals = assets.filter((name) => !name.endsWith('.br'))
+  for (const file of originals) {
+    const contents = readFileSync(`${DIST}assets/${file}`)
+    if (!copies.has(`${file}.br`)) {
+      expect(worthCompressing(file, contents.byteLength), `${file} has no .br copy`).toBe(false)
+      continue
+    }
+    copies.delete(`${file}.br`)
+    expect(contents.byteLength, file).toBeGreaterThanOrEqual(BROTLI_MIN_BYTES)
+    const copy = readFileSync(`${DIST}assets/${file}.br`)
+    expect(brotliDecompressSync(copy).equals(contents), file).toBe(true)
+  }
+  expect([...copies], 'copies without their file').toEqual([])
+  // The landing scripts, at least, travel as Brotli.
+  const html = read('index.html')
+  const scripts = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((match) => match[1])
+  expect(scripts.length).toBeGreaterThan(0)
+  for (const script of scripts) expect(assets, script).toContain(`${script}.br`)
 })

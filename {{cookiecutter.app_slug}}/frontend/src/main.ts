@@ -12,11 +12,17 @@ import router from './router'
 
 applyPageWidth(document.documentElement, appConfig().pageWidth)
 
-createApp(App).use(router).mount('#app')
+const app = createApp(App).use(router)
 
-// The data index.html carried is for the first route's first render; a screen opened later
-// (工作台 again, minutes on) asks the server for fresh data.
-void router
-  .isReady()
-  .then(() => nextTick())
-  .then(dropFirstScreen, dropFirstScreen)
+// Start-up runs as two tasks, not one: evaluating the scripts, then the first render. In
+// between, the main thread is free to take a tap (Lighthouse's TBT counts each task's time
+// over 50 ms), and the first screen still comes at once (§6.3.6 d).
+setTimeout(() => {
+  app.mount('#app')
+  // The data index.html carried is for the first route's first render; a screen opened
+  // later (工作台 again, minutes on) asks the server for fresh data.
+  void router
+    .isReady()
+    .then(() => nextTick())
+    .then(dropFirstScreen, dropFirstScreen)
+})

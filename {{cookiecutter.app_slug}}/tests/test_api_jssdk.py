@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .conftest import APP_ORIGIN
+from .fixtures import APP_ORIGIN
 
 
 @pytest.fixture

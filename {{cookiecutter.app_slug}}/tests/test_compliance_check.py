@@ -41,7 +41,7 @@ from {{ cookiecutter.__package_name }}.compliance.registration import check_regi
 from {{ cookiecutter.__package_name }}.config import PROJECT_ROOT
 from {{ cookiecutter.__package_name }}.security.tls import server_context
 
-from .conftest import tables_created
+from .fixtures import tables_created
 
 
 def statuses(results) -> dict[str, str]:

@@ -6,7 +6,7 @@ import pytest
 
 from {{ cookiecutter.__package_name }}.config import SECRET_SENTINEL, Config, ConfigError
 
-from .conftest import PRODUCTION_ENV
+from .fixtures import PRODUCTION_ENV
 
 
 def load(tmp_path, **changes) -> Config:

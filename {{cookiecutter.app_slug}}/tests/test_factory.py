@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import request
 
-from .conftest import PRODUCTION_ENV
+from .fixtures import PRODUCTION_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from {{ cookiecutter.__package_name }} import frontend
 from {{ cookiecutter.__package_name }}.extensions import db
 
-from .conftest import AuthActions, tables_created
+from .fixtures import AuthActions, tables_created
 from .test_security_headers import built_frontend  # noqa: F401 - a shared fixture
 
 FIRST_SCREEN = re.compile(

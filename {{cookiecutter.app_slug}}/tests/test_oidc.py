@@ -22,7 +22,7 @@ from {{ cookiecutter.__package_name }}.auth.models import LoginSession, PendingL
 from {{ cookiecutter.__package_name }}.config import Config, ConfigError
 from {{ cookiecutter.__package_name }}.extensions import db
 
-from .conftest import APP_ORIGIN, PRODUCTION_ENV, AuthActions, tables_created
+from .fixtures import APP_ORIGIN, PRODUCTION_ENV, AuthActions, tables_created
 from .platform_sim_support import hidden_fields
 
 # The simulator's registered client (SIM_OIDC_CLIENT_ID / SIM_OIDC_CLIENT_SECRET defaults).

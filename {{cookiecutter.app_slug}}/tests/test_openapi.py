@@ -17,7 +17,7 @@ from {{ cookiecutter.__package_name }}.api.spec import OPERATIONS
 from {{ cookiecutter.__package_name }}.auth.sessions import SAFE_METHODS
 from {{ cookiecutter.__package_name }}.items.views import NEW_ITEM
 
-from .conftest import APP_ORIGIN
+from .fixtures import APP_ORIGIN
 
 # Pages and files for the browser, not the API: the front end, the fallback home page.
 NOT_API = {"static", "frontend", "pages"}

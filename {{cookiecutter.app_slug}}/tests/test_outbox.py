@@ -29,7 +29,7 @@ from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
 from {{ cookiecutter.__package_name }}.outbox.relay import Backoff, CircuitBreaker, Relay
 from {{ cookiecutter.__package_name }}.platform import MemoryTokenStore, PlatformClient
 
-from .conftest import APP_ORIGIN, tables_created
+from .fixtures import APP_ORIGIN, tables_created
 from .platform_sim_support import PC_AGENT_ID, FakeClock
 
 TODO_ADD = "/cgi-bin/todo/add"

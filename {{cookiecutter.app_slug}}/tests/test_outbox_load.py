@@ -26,7 +26,7 @@ from {{ cookiecutter.__package_name }}.outbox.relay import Relay, backlog
 from {{ cookiecutter.__package_name }}.platform import MemoryTokenStore, PlatformClient
 from {{ cookiecutter.__package_name }}.reports import event_recorder
 
-from .conftest import APP_ORIGIN, AuthActions, tables_created
+from .fixtures import APP_ORIGIN, AuthActions, tables_created
 from .platform_sim_support import PC_AGENT_ID, FakeClock
 
 pytestmark = pytest.mark.load

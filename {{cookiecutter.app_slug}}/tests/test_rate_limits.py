@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import APP_ORIGIN, AuthActions
+from .fixtures import APP_ORIGIN, AuthActions
 
 
 def test_login_is_limited_per_address(platform_client):

@@ -26,7 +26,7 @@ from {{ cookiecutter.__package_name }}.auth.sessions import (
 )
 from {{ cookiecutter.__package_name }}.config import Config
 
-from .conftest import PRODUCTION_ENV
+from .fixtures import PRODUCTION_ENV
 
 # The app forces HTTPS, as in production; its session cookie is then __Host-ywxt_session.
 BASE_URL = "https://localhost"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import tables_created
+from .fixtures import tables_created
 from .observatory import grade, parse_csp, score
 
 INDEX = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">

@@ -34,7 +34,7 @@ from {{ cookiecutter.__package_name }}.security.tls import (
     server_context,
 )
 
-from .conftest import PRODUCTION_ENV
+from .fixtures import PRODUCTION_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"

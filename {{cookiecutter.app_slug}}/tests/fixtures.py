@@ -1,4 +1,7 @@
-"""Shared fixtures: `app`, `client`, `runner` built from a test `Config` (flaskr's shape)."""
+"""Shared fixtures (flaskr's shape): `app`, `client`, `runner` built from a test `Config`.
+
+Loaded for every test by the project's conftest.py: tests/ and each feature's own tests.
+"""
 
 from __future__ import annotations
 

@@ -87,6 +87,24 @@ def remove_oidc_files(package_name: str) -> None:
     ])
 
 
+def remove_demo_feature(package_name: str) -> None:
+    """Without include_demo: no 事项 slice, backend or front end, and no line registering it.
+
+    What stays is the core, with an empty 工作台 that says how to add a feature.
+    """
+    remove_paths([f"src/{package_name}/features/items", "frontend/src/features/items"])
+    unregister_feature(Path(f"src/{package_name}/features/__init__.py"), "items")
+
+
+def unregister_feature(registry: Path, name: str) -> None:
+    """Drop the feature's line from INSTALLED_FEATURES (the one line a feature adds)."""
+    if not registry.exists():
+        return
+    line = f'    "{name}",\n'
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace(line, "", 1), encoding="utf-8")
+
+
 def remove_kubernetes_files() -> None:
     """SQLite lives in one pod's volume: several pods and rolling updates need PostgreSQL."""
     remove_paths(["deploy/k8s"])
@@ -272,6 +290,8 @@ def main() -> None:
         remove_kubernetes_files()
     if not parse_bool(answers.get("oidc", False)):
         remove_oidc_files(PACKAGE_NAME)
+    if not parse_bool(answers.get("include_demo", True)):
+        remove_demo_feature(PACKAGE_NAME)
     write_dotenv(Path(".env.example"), Path(".env"))
     write_registration_json(Path("registration.json"), answers)
     write_audit_checklist(

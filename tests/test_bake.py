@@ -32,6 +32,8 @@ SUPPORTED_COMBINATIONS = [
     {"cache": "redis"},
     {"database": "postgresql", "cache": "redis"},
     {"oidc": True},
+    {"include_demo": False},
+    {"include_demo": False, "database": "postgresql", "cache": "redis"},
     {"app_name": "Ywxt2026", "app_slug": "ywxt2026"},
     {"app_slug": "shi-xiang-ban-li"},
     # A package name sorting before "devtools" must not upset any import block.
@@ -177,3 +179,31 @@ def test_kubernetes_manifests_only_with_a_server_database(cookies, context):
     assert not (_bake(cookies, context) / "deploy" / "k8s").exists()
     assert (_bake(cookies, context, database="postgresql") / "deploy" / "k8s" /
             "kustomization.yaml").exists()
+
+
+# What names the sample business: its API, its Python package, its front-end folder.
+DEMO_MARKERS = ("/api/items", "features.items", "features/items", "事项")
+
+
+def test_without_the_demo_nothing_under_src_names_it(cookies, context):
+    """include_demo=false: the core alone, no trace of 事项 (the app's own name aside)."""
+    result = cookies.bake(extra_context={**context, "include_demo": False,
+                                         "app_name": "协同办公"})
+    assert result.exit_code == 0, result.exception
+    project = result.project_path
+    assert not (project / "src" / "xietong_shixiang" / "features" / "items").exists()
+    assert not (project / "frontend" / "src" / "features" / "items").exists()
+    found = [f"{path.relative_to(project)}: {marker}"
+             for folder in ("src", "frontend/src")
+             for path in (project / folder).rglob("*") if path.is_file()
+             for marker in DEMO_MARKERS if marker in path.read_text(encoding="utf-8")]
+    assert found == []
+    registry = (project / "src/xietong_shixiang/features/__init__.py").read_text(encoding="utf-8")
+    assert "INSTALLED_FEATURES: tuple[str, ...] = (\n)" in registry
+
+
+def test_the_default_bake_installs_the_demo_feature(cookies, context):
+    project = cookies.bake(extra_context=context).project_path
+    registry = (project / "src/xietong_shixiang/features/__init__.py").read_text(encoding="utf-8")
+    assert '    "items",\n' in registry
+    assert (project / "src/xietong_shixiang/features/items/migrations").is_dir()

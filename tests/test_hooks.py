@@ -521,6 +521,23 @@ def test_remove_paths_removes_files_and_folders_and_ignores_missing(working_dire
     assert not (working_directory / "old").exists()
 
 
+def test_remove_demo_feature_drops_both_halves_and_its_registration_line(working_directory):
+    registry = working_directory / "src/app/features/__init__.py"
+    for path in ("src/app/features/items/models.py", "src/app/features/leave/models.py",
+                 "frontend/src/features/items/feature.ts", "frontend/src/features/index.ts"):
+        (working_directory / path).parent.mkdir(parents=True, exist_ok=True)
+        (working_directory / path).write_text("x", encoding="utf-8")
+    registry.write_text('INSTALLED_FEATURES = (\n    "items",\n    "leave",\n)\n',
+                        encoding="utf-8")
+    post_gen.remove_demo_feature("app")
+    post_gen.remove_demo_feature("app")  # idempotent
+    assert tree(working_directory) == {
+        "src/app/features/__init__.py": b'INSTALLED_FEATURES = (\n    "leave",\n)\n',
+        "src/app/features/leave/models.py": b"x",
+        "frontend/src/features/index.ts": b"x",
+    }
+
+
 def test_set_flag_replaces_every_sentinel(tmp_path):
     path = tmp_path / ".env"
     path.write_text("A=!!!SET X!!!\nB=!!!SET X!!!\nC=keep\n", encoding="utf-8")

@@ -87,8 +87,8 @@ def make_config(tmp_path{% if cookiecutter.cache == "redis" %}, redis_url{% endi
 def make_app(tmp_path):
     """create_app with this test's own instance folder (database file, token cache)."""
 
-    def build(config: Config):
-        return create_app(config, instance_path=tmp_path / "instance")
+    def build(config: Config, **options):
+        return create_app(config, instance_path=tmp_path / "instance", **options)
 
     return build
 

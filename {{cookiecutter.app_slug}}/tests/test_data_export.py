@@ -1,7 +1,7 @@
 """Data backup and migration (DB31DSJ/Z 003 §7.4: 应用注销前应对数据进行备份或迁移).
 
-`flask data export PATH` / `flask data import PATH`: the app's own data (items and
-in-app messages), losslessly, without credentials, contacts or deliveries in flight.
+The backup's envelope and the core's own section (the inbox), on an app with no feature
+installed; each feature tests its section in its own tests (features/<name>/tests/).
 """
 
 from __future__ import annotations
@@ -12,204 +12,132 @@ import stat
 import pytest
 from sqlalchemy import func, select
 
-from {{ cookiecutter.__package_name }}.contacts import sync_contacts
-from {{ cookiecutter.__package_name }}.data_export import APP, FORMAT
+from {{ cookiecutter.__package_name }}.data_export import APP, FORMAT, VERSION
 from {{ cookiecutter.__package_name }}.extensions import db
-from {{ cookiecutter.__package_name }}.items.messages import AppMessage
-from {{ cookiecutter.__package_name }}.items.models import Item
+from {{ cookiecutter.__package_name }}.inbox import AppMessage, post_message
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
+
+from .fixtures import tables_created
 
 
 @pytest.fixture
-def busy_app(platform_app, auth):
-    """An app in use: items open and done, messages read and unread, contacts synced."""
-    client = auth.client
+def core_app(make_config, make_app):
+    """The core alone: login, inbox, outbox — no business feature."""
+    with tables_created(make_app(make_config(), installed_features=[])) as app:
+        yield app
 
-    def post(path: str, token: str, **body):
-        answer = client.post(path, json=body or None, headers={"X-CSRF-Token": token})
-        assert answer.status_code in (200, 201, 204), answer.json
-        return answer
 
-    auth.login("zhangwei")
-    token = auth.csrf_token()
-    first = post("/api/items", token, title="报送季度统计表", assignee_userid="lina",
-                 description="请于周五前报送。\n附件见共享盘。", due_date="2026-12-31",
-                 priority="urgent").json["item"]["id"]
-    post("/api/items", token, title="整理会议纪要", assignee_userid="lina")
-    post("/api/items", token, title="自己的事", assignee_userid="zhangwei")
-    auth.login("lina")
-    token = auth.csrf_token()
-    post(f"/api/items/{first}/complete", token)
-    auth.login("zhangwei")
-    token = auth.csrf_token()
-    for message in client.get("/api/messages").json["messages"]:
-        post(f"/api/messages/{message['id']}/read", token)  # lina leaves hers unread
-    with platform_app.app_context():
-        sync_contacts()
-    return platform_app
+def write_messages(app) -> None:
+    with app.app_context():
+        post_message("lina", "新的待办", "张伟请您办理“报送\n统计表”", "/#/leave/3", created_at=100)
+        read = post_message("zhangwei", "已办结", "李娜已办结", "/#/leave/3", created_at=200)
+        read.read_at = 250
+        db.session.commit()
 
 
 def cli(app, *args: str):
     return app.test_cli_runner().invoke(args=["data", *args])
 
 
-def counts(app) -> tuple[int, int, int]:
+def message_count(app) -> int:
     with app.app_context():
-        return tuple(db.session.scalar(select(func.count()).select_from(model))
-                     for model in (Item, AppMessage, OutboxMessage))
+        return db.session.scalar(select(func.count()).select_from(AppMessage))
 
 
 def empty_the_database(app) -> None:
-    """A fresh, empty database of the current schema (on PostgreSQL too)."""
     with app.app_context():
         db.session.remove()
         db.drop_all()
         db.create_all()
 
 
-def test_export_then_import_into_a_fresh_database_is_lossless(busy_app, auth, tmp_path):
+def test_the_inbox_goes_out_and_back_in_unchanged(core_app, tmp_path):
+    write_messages(core_app)
     first, second = tmp_path / "first.json", tmp_path / "second.json"
-    result = cli(busy_app, "export", str(first))
+    result = cli(core_app, "export", str(first))
     assert result.exit_code == 0, result.output
-    assert f"已导出事项 3 条、站内消息 4 条到 {first}" in result.stdout
-    # Deliveries in flight are not in the backup: the operator is told to drain them.
-    assert "发件箱还有" in result.stderr
-    assert stat.S_IMODE(first.stat().st_mode) == 0o600  # business data: owner only
+    assert f"已导出站内消息 2 条到 {first}" in result.stdout
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600  # personal data: owner only
+    document = json.loads(first.read_text(encoding="utf-8"))
+    assert set(document) == {"format", "version", "app", "messages"}
+    assert (document["format"], document["version"], document["app"]) == (FORMAT, VERSION, APP)
+    assert "报送\\n统计表" in first.read_text(encoding="utf-8")  # Chinese stays readable
 
-    empty_the_database(busy_app)
-    result = cli(busy_app, "import", str(first))
+    empty_the_database(core_app)
+    result = cli(core_app, "import", str(first))
     assert result.exit_code == 0, result.output
-    assert "已导入事项 3 条、站内消息 4 条" in result.output
-    assert cli(busy_app, "export", str(second)).exit_code == 0
+    assert "已导入站内消息 2 条" in result.output
+    assert cli(core_app, "export", str(second)).exit_code == 0
     assert second.read_bytes() == first.read_bytes()
-    assert counts(busy_app) == (3, 4, 0)  # nothing is sent again: the platform has it
-
-    # The restored app works on: ids go on after the imported ones (PostgreSQL sequences).
-    auth.login("zhangwei")
-    token = auth.csrf_token()
-    answer = auth.client.post("/api/items", headers={"X-CSRF-Token": token},
-                              json={"title": "迁移后的新事项", "assignee_userid": "lina"})
-    assert answer.status_code == 201, answer.json
-    assert answer.json["item"]["id"] == 4
-    restored = auth.client.get("/api/items/1").json["item"]
-    assert restored["status"] == "done"
-    assert restored["due_date"] == "2026-12-31"
-    assert restored["description"] == "请于周五前报送。\n附件见共享盘。"
-    inbox = auth.client.get("/api/messages").json
-    assert inbox["unread"] == 0  # the read mark survived
-    assert inbox["messages"][0]["title"] == "事项已办结"
+    with core_app.app_context():
+        read = db.session.get(AppMessage, 2)
+        assert (read.link, read.read_at) == ("/#/leave/3", 250)
 
 
-def test_the_backup_holds_the_apps_own_data_and_nothing_else(busy_app, auth, tmp_path):
+def test_an_empty_app_exports_and_imports_an_empty_backup(core_app, tmp_path):
+    backup = tmp_path / "empty.json"
+    assert cli(core_app, "export", str(backup)).exit_code == 0
+    assert json.loads(backup.read_text(encoding="utf-8"))["messages"] == []
+    result = cli(core_app, "import", str(backup))
+    assert result.exit_code == 0, result.output
+    assert "已导入站内消息 0 条" in result.output
+
+
+def test_import_refuses_a_database_that_is_not_empty(core_app, tmp_path):
+    write_messages(core_app)
     backup = tmp_path / "backup.json"
-    auth.login("zhangwei")
-    csrf_token = auth.csrf_token()
-    cli(busy_app, "export", str(backup))
-    text = backup.read_text(encoding="utf-8")
-    document = json.loads(text)
-    assert set(document) == {"format", "version", "app", "items", "messages"}
-    assert (document["format"], document["version"], document["app"]) == (FORMAT, 1, APP)
-    assert set(document["items"][0]) == {
-        "id", "title", "description", "status", "priority", "due_date", "creator_userid",
-        "creator_name", "assignee_userid", "assignee_name", "task_num", "created_at",
-        "completed_at"}
-    assert set(document["messages"][0]) == {"id", "recipient_userid", "title", "description",
-                                            "item_id", "created_at", "read_at"}
-    assert "报送季度统计表" in text  # readable Chinese, not \u escapes
-    # No credentials, no deliveries in flight, no contacts (re-synced from the platform).
-    cookie = auth.client.get_cookie("__Host-ywxt_session")
-    assert cookie is not None
-    for absent in (csrf_token, cookie.value, "todo-add-", "outbox",
-                   "文秘", "办公室", "金丝雀", "13812345678", "access_token"):
-        assert absent not in text
-
-
-def test_import_refuses_a_database_that_is_not_empty(busy_app, tmp_path):
-    backup = tmp_path / "backup.json"
-    cli(busy_app, "export", str(backup))
-    before = counts(busy_app)
-    result = cli(busy_app, "import", str(backup))
+    cli(core_app, "export", str(backup))
+    result = cli(core_app, "import", str(backup))
     assert result.exit_code == 1
     assert "只能导入到空数据库" in result.output
-    assert counts(busy_app) == before
+    assert message_count(core_app) == 2
 
-    empty_the_database(busy_app)
-    with busy_app.app_context():  # a delivery still waiting counts as data too
-        enqueue("todo_add", "item:9", "todo-add-x", item_id=9)
+    empty_the_database(core_app)
+    with core_app.app_context():  # a delivery still waiting counts as data too
+        enqueue("leave.todo_add", "leave:9", "todo-add-x", leave_id=9)
         db.session.commit()
-    assert cli(busy_app, "import", str(backup)).exit_code == 1
-    assert counts(busy_app) == (0, 0, 1)
-
-
-def broken(document: dict, change) -> str:
-    copy = json.loads(json.dumps(document))
-    change(copy)
-    return json.dumps(copy, ensure_ascii=False)
-
-
-def set_last(key: str, field: str, value):
-    return lambda document: document[key][-1].__setitem__(field, value)
+    assert cli(core_app, "import", str(backup)).exit_code == 1
+    with core_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
 
 
 MALFORMED = [
-    ("not-json", lambda doc: '{"format": "ywxt-app-data",', "不是有效的 JSON（第 1 行"),
-    ("not-utf8", lambda doc: b"\xff\xfe{}", "不是 UTF-8 编码"),
-    ("a-list", lambda doc: "[]", "不是本应用导出的数据备份"),
-    ("other-format", lambda doc: broken(doc, lambda d: d.update(format="csv")),
-     "不是本应用导出的数据备份"),
-    ("newer-version", lambda doc: broken(doc, lambda d: d.update(version=2)), "版本 2 不受支持"),
-    ("other-app", lambda doc: broken(doc, lambda d: d.update(app="other_app")),
-     "来自应用 'other_app'，不是本应用"),
-    ("no-items", lambda doc: broken(doc, lambda d: d.pop("items")), "缺少事项列表"),
-    ("missing-field", lambda doc: broken(doc, lambda d: d["items"][-1].pop("title")),
-     "第 3 条事项的字段不完整或多出字段"),
-    ("extra-field", lambda doc: broken(doc, set_last("items", "mobile", "13812345678")),
-     "第 3 条事项的字段不完整或多出字段"),
-    ("bad-status", lambda doc: broken(doc, set_last("items", "status", "lost")),
-     "第 3 条事项的 status 无效"),
-    ("long-title", lambda doc: broken(doc, set_last("items", "title", "题" * 41)),
-     "第 3 条事项的 title 无效"),
-    ("bad-date", lambda doc: broken(doc, set_last("items", "due_date", "2026-02-30")),
-     "第 3 条事项的 due_date 无效"),
-    ("bool-id", lambda doc: broken(doc, set_last("items", "id", True)), "第 3 条事项的 id 无效"),
-    ("bad-task-num", lambda doc: broken(doc, set_last("items", "task_num", "a b")),
-     "第 3 条事项的 task_num 无效"),
-    ("duplicate-id", lambda doc: broken(doc, set_last("items", "id", 1)),
-     "第 3 条事项的 id 与前面重复"),
-    ("done-without-time", lambda doc: broken(doc, lambda d: d["items"][0].update(
-        completed_at=None)), "第 1 条事项的状态与办结时间不一致"),
-    ("orphan-message", lambda doc: broken(doc, set_last("messages", "item_id", 99)),
-     "第 4 条站内消息指向不存在的事项 99"),
+    ("not-json", '{"format": "ywxt-app-data",', "不是有效的 JSON（第 1 行"),
+    ("a-list", "[]", "不是本应用导出的数据备份"),
+    ("old-version", {"version": 1}, "版本 1 不受支持"),
+    ("other-app", {"app": "other_app"}, "来自应用 'other_app'，不是本应用"),
+    # A feature removed since the export: its records would be lost without a word.
+    ("removed-feature", {"leave": [{"id": 1}]}, "含有本应用没有的数据（leave）"),
+    ("messages-not-a-list", {"messages": {}}, "备份文件中的站内消息（messages）不是列表"),
+    ("foreign-link", {"messages": [{"id": 1, "recipient_userid": "lina", "title": "t",
+                                    "description": "", "link": "https://evil.example/",
+                                    "created_at": 1, "read_at": None}]},
+     "第 1 条站内消息的 link 无效"),
+    ("extra-field", {"messages": [{"id": 1, "recipient_userid": "lina", "title": "t",
+                                   "description": "", "link": "/#/", "created_at": 1,
+                                   "read_at": None, "mobile": "13812345678"}]},
+     "第 1 条站内消息的字段不完整或多出字段"),
 ]
 
 
-@pytest.mark.parametrize(("make_file", "message"), [case[1:] for case in MALFORMED],
+@pytest.mark.parametrize(("change", "message"), [case[1:] for case in MALFORMED],
                          ids=[case[0] for case in MALFORMED])
-def test_a_malformed_backup_is_refused_and_changes_nothing(busy_app, tmp_path, make_file,
-                                                           message):
-    good = tmp_path / "good.json"
-    cli(busy_app, "export", str(good))
-    content = make_file(json.loads(good.read_text(encoding="utf-8")))
+def test_a_malformed_backup_is_refused_and_changes_nothing(core_app, tmp_path, change, message):
+    good = {"format": FORMAT, "version": VERSION, "app": APP, "messages": []}
     bad = tmp_path / "bad.json"
-    if isinstance(content, bytes):
-        bad.write_bytes(content)
-    else:
-        bad.write_text(content, encoding="utf-8")
-    empty_the_database(busy_app)
-    result = cli(busy_app, "import", str(bad))
+    content = change if isinstance(change, str) else json.dumps({**good, **change})
+    bad.write_text(content, encoding="utf-8")
+    result = cli(core_app, "import", str(bad))
     assert result.exit_code == 1
     assert message in result.output
     assert "无法导入" in result.output
-    assert counts(busy_app) == (0, 0, 0)
-    # The good file still goes in afterwards.
-    assert cli(busy_app, "import", str(good)).exit_code == 0
-    assert counts(busy_app) == (3, 4, 0)
+    assert message_count(core_app) == 0
 
 
-def test_an_empty_app_exports_and_imports_an_empty_backup(platform_app, tmp_path):
-    backup = tmp_path / "empty.json"
-    assert cli(platform_app, "export", str(backup)).exit_code == 0
-    assert json.loads(backup.read_text(encoding="utf-8"))["items"] == []
-    result = cli(platform_app, "import", str(backup))
+def test_a_backup_from_before_a_feature_was_added_imports(core_app, tmp_path):
+    """Sections the file lacks are empty: a feature added after the export has no rows."""
+    backup = tmp_path / "old.json"
+    backup.write_text(json.dumps({"format": FORMAT, "version": VERSION, "app": APP}),
+                      encoding="utf-8")
+    result = cli(core_app, "import", str(backup))
     assert result.exit_code == 0, result.output
-    assert "已导入事项 0 条、站内消息 0 条" in result.output

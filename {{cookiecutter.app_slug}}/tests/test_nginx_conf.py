@@ -431,7 +431,7 @@ def test_nginx_gzips_for_browsers_that_refuse_br(running_nginx):
 
 @needs_nginx
 def test_nginx_refuses_bodies_over_1m_with_hsts(running_nginx):
-    answer = requests.post(f"https://localhost:{running_nginx.https_port}/api/items",
+    answer = requests.post(f"https://localhost:{running_nginx.https_port}/api/me",
                            data=b"x" * (1024 * 1024 + 1), verify=str(running_nginx.ca_file),
                            timeout=5)
     assert answer.status_code == 413

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import Flask
@@ -13,9 +14,11 @@ from . import (
     auth,
     cli,
     errors,
+    features,
     frontend,
     health,
-    items,
+    inbox,
+    openapi,
     pages,
     platform,
 {%- if cookiecutter.cache == "redis" %}
@@ -26,16 +29,19 @@ from . import (
 )
 from .config import Config
 from .extensions import db, migrate
+from .features import Feature
 from .privacy import log_filter
 
 APP_NAME = "{{ cookiecutter.app_name }}"
 
 
-def create_app(config: Config | None = None, *, instance_path: str | None = None) -> Flask:
+def create_app(config: Config | None = None, *, instance_path: str | None = None,
+               installed_features: Sequence[Feature] | None = None) -> Flask:
     """Build the app; settings come from the environment unless a `Config` is given.
 
     `instance_path` moves the instance folder (embedded database, token cache); tests
-    give each app its own.
+    give each app its own. `installed_features` replaces features.INSTALLED_FEATURES
+    (tests of the core's mechanisms plug in a feature of their own).
     """
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=str(instance_path) if instance_path else None)
@@ -43,7 +49,8 @@ def create_app(config: Config | None = None, *, instance_path: str | None = None
         config = Config.from_env(os.environ, instance_path=app.instance_path)
     configure(app, config)
     register_extensions(app)
-    register_blueprints(app)
+    register_blueprints(app, features.load() if installed_features is None
+                        else installed_features)
     errors.register_error_handlers(app)
     cli.register_commands(app)
     return app
@@ -89,10 +96,24 @@ def register_extensions(app: Flask) -> None:
     health.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
+@migrate.configure
+def with_feature_migrations(alembic_config):
+    """Alembic reads the core's migrations and each feature's own branch (Flask-Migrate
+    calls this for every `flask db` command)."""
+    core = Path(alembic_config.get_main_option("script_location")) / "versions"
+    folders = [core, *features.migration_folders()]
+    alembic_config.set_main_option("path_separator", "os")
+    alembic_config.set_main_option("version_locations",
+                                   os.pathsep.join(str(folder) for folder in folders))
+    return alembic_config
+
+
+def register_blueprints(app: Flask, installed_features: Sequence[Feature]) -> None:
     auth.init_app(app)
     api.init_app(app)
-    items.init_app(app)
+    inbox.init_app(app)
+    app.register_blueprint(openapi.bp)  # GET /openapi.json, `flask openapi`
+    features.init_app(app, installed_features)
     # Without a built front end (an API-only team, or before `make setup`), a small
     # server-rendered home page still shows who is logged in.
     app.register_blueprint(frontend.bp if frontend.is_built(app) else pages.bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import signal
 import threading
 from pathlib import Path
@@ -9,19 +10,23 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_migrate.cli import db as flask_migrate_group
 
+from . import features
 from .compliance import format_table, run_compliance_check, write_report
 from .config import Config
 from .contacts import sync_contacts
 from .data_export import (
     DataImportError,
+    ExportSection,
+    describe_counts,
     dumps,
     export_data,
     import_data,
     read_backup,
     write_backup,
 )
-from .items.deliveries import DELIVERIES
+from .inbox.export import SECTION as INBOX_SECTION
 from .outbox.relay import Relay, backlog, replay_dead
 from .platform import get_client
 from .reports import flush_reports
@@ -65,7 +70,7 @@ outbox_group = AppGroup("outbox", help="待办、消息的可靠投递（发件�
 
 
 def build_relay() -> Relay:
-    return Relay(get_client(), DELIVERIES)
+    return Relay(get_client(), features.deliveries())
 
 
 @outbox_group.command("run")
@@ -121,14 +126,20 @@ def contacts_sync() -> None:
 data_group = AppGroup("data", help="应用数据的备份与迁移（§7.4 应用注销前的数据备份或迁移）。")
 
 
+def backup_sections() -> list[ExportSection]:
+    """What a backup holds: the inbox's messages and each feature's records."""
+    return [INBOX_SECTION, *features.export_sections()]
+
+
 @data_group.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def data_export(path: Path) -> None:
-    """把事项和站内消息导出为 JSON 备份文件（不含通讯录、会话、令牌和发件箱）。"""
-    document = export_data()
+    """把站内消息和各业务功能的数据导出为 JSON 备份文件（不含通讯录、会话、令牌和发件箱）。"""
+    sections = backup_sections()
+    document = export_data(sections)
     write_backup(path, dumps(document))
-    click.echo(f"已导出事项 {len(document['items'])} 条、站内消息 "
-               f"{len(document['messages'])} 条到 {path}")
+    counts = {section.key: len(document[section.key]) for section in sections}
+    click.echo(f"已导出{describe_counts(sections, counts)}到 {path}")
     waiting = backlog()
     if waiting.pending or waiting.dead:
         # Deliveries in flight are not part of the backup: the platform should hear them
@@ -141,11 +152,29 @@ def data_export(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def data_import(path: Path) -> None:
     """把 data export 导出的备份导入到空数据库（非空数据库或文件有误时不做任何修改）。"""
+    sections = backup_sections()
     try:
-        counts = import_data(read_backup(path))
+        counts = import_data(read_backup(path), sections)
     except DataImportError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"已导入事项 {counts.items} 条、站内消息 {counts.messages} 条")
+    click.echo(f"已导入{describe_counts(sections, counts)}")
+
+
+def migration_group() -> click.Group:
+    """Flask-Migrate's `flask db`, whose `upgrade` goes to every head by default.
+
+    The core's migrations and each feature's (features/<name>/migrations) are branches of
+    one history, so there is one head per branch: `flask db upgrade` applies them all
+    ("heads"), where Flask-Migrate's default ("head") would refuse.
+    """
+    upgrade = copy.copy(flask_migrate_group.commands["upgrade"])
+    upgrade.params = [copy.copy(param) for param in upgrade.params]
+    for param in upgrade.params:
+        if param.name == "revision":
+            param.default = "heads"
+    group = copy.copy(flask_migrate_group)
+    group.commands = {**flask_migrate_group.commands, "upgrade": upgrade}
+    return group
 
 
 compliance_group = AppGroup("compliance", help="DB31DSJ/Z 003 合规自检与上线后巡检（§8.3 a、c）。")
@@ -180,4 +209,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(contacts_group)
     app.cli.add_command(data_group)
+    app.cli.add_command(migration_group())  # replaces the `db` of Migrate.init_app
     app.cli.add_command(compliance_group)

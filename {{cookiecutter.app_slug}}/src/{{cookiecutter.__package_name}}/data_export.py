@@ -2,9 +2,9 @@
 
 §7.4: 应用注销前应对数据进行备份或迁移.
 
-`export_data()` gives one JSON document of what only this app holds: the items and the
-in-app messages, ids kept (the platform's todos link to `/#/items/<id>`). Left out on
-purpose:
+`export_data(sections)` gives one JSON document of what only this app holds: the in-app
+messages and each feature's records (an `ExportSection` each), ids kept (the platform's
+todos link to them). Left out on purpose:
 
 - contacts and departments: the platform's data, re-synced at any time with
   `flask contacts sync` (and kept to the visible range, §6.3.5 c);
@@ -24,71 +24,67 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from .extensions import db
-from .items.messages import AppMessage
-from .items.models import DONE, OPEN, PRIORITIES, Item
-from .items.views import DESCRIPTION_MAX, TITLE_MAX
 from .outbox import OutboxMessage
 
 FORMAT = "ywxt-app-data"
-VERSION = 1
+# 2: one list per section (the inbox, each feature); messages link to a page of the app.
+VERSION = 2
 APP = __name__.split(".")[0]
-
-ITEM_FIELDS = ("id", "title", "description", "status", "priority", "due_date",
-               "creator_userid", "creator_name", "assignee_userid", "assignee_name",
-               "task_num", "created_at", "completed_at")
-MESSAGE_FIELDS = ("id", "recipient_userid", "title", "description", "item_id",
-                  "created_at", "read_at")
-TASK_NUM = re.compile(r"[A-Za-z0-9_\-]{1,64}")  # Appendix C taskNum
+ENVELOPE = ("format", "version", "app")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# PostgreSQL hands out ids from a sequence that does not see rows inserted with their
-# own id: move it past them, or the next new item would collide with an imported one.
-ADVANCE_SEQUENCES = (
-    "SELECT setval(pg_get_serial_sequence('item', 'id'), (SELECT max(id) FROM item))",
-    "SELECT setval(pg_get_serial_sequence('app_message', 'id'),"
-    " (SELECT max(id) FROM app_message))",
-)
+# Each check returns the value to store, or raises ValueError / TypeError.
+Check = Callable[[Any], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportSection:
+    """One table of the app's own data in the backup: its rows, field by field."""
+
+    key: str                     # the document's key, e.g. "leave"
+    label: str                   # 中文 name for messages, e.g. "请假申请"
+    model: type                  # the db.Model, with an integer primary key `id`
+    checks: Mapping[str, Check]  # every field, and how an imported value is checked
+    # Fields whose stored value is not JSON as it is (a date): how to write it.
+    encoders: Mapping[str, Callable[[Any], Any]] = dataclasses.field(default_factory=dict)
+    unique: tuple[str, ...] = ("id",)
+    # Rules across the fields of a record: raise ValueError with the Chinese reason.
+    validate: Callable[[dict], None] | None = None
+
+    def records(self) -> list[dict]:
+        rows = db.session.scalars(select(self.model).order_by(self.model.id))
+        return [{name: self.encoders.get(name, _as_is)(getattr(row, name))
+                 for name in self.checks} for row in rows]
 
 
 class DataImportError(Exception):
     """The backup cannot be restored; the message says why in Chinese for the operator."""
 
 
-@dataclasses.dataclass(frozen=True)
-class DataCounts:
-    items: int
-    messages: int
+def _as_is(value: Any) -> Any:
+    return value
 
 
 # -- export ------------------------------------------------------------------------------
 
 
-def export_data() -> dict:
+def export_data(sections: Sequence[ExportSection]) -> dict:
     """The app's own data as one JSON-ready document."""
-    items = db.session.scalars(select(Item).order_by(Item.id))
-    messages = db.session.scalars(select(AppMessage).order_by(AppMessage.id))
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "app": APP,
-        "items": [_item_record(item) for item in items],
-        "messages": [{name: getattr(message, name) for name in MESSAGE_FIELDS}
-                     for message in messages],
-    }
+    return {"format": FORMAT, "version": VERSION, "app": APP,
+            **{section.key: section.records() for section in sections}}
 
 
-def _item_record(item: Item) -> dict:
-    record = {name: getattr(item, name) for name in ITEM_FIELDS}
-    record["due_date"] = item.due_date.isoformat() if item.due_date else None
-    return record
+def describe_counts(sections: Sequence[ExportSection], counts: Mapping[str, int]) -> str:
+    """"站内消息 5 条、请假申请 3 条", in the sections' order."""
+    return "、".join(f"{section.label} {counts.get(section.key, 0)} 条" for section in sections)
 
 
 def dumps(document: dict) -> str:
@@ -119,34 +115,38 @@ def read_backup(path: Path) -> Any:
         ) from None
 
 
-def import_data(document: Any) -> DataCounts:
+def import_data(document: Any, sections: Sequence[ExportSection]) -> dict[str, int]:
     """Restore a checked document into an empty database, in one transaction."""
-    items, messages = check_document(document)
-    if not database_is_empty():
-        raise DataImportError("数据库中已有事项、站内消息或待投递内容：只能导入到空数据库，"
+    records = check_document(document, sections)
+    if not database_is_empty(sections):
+        raise DataImportError("数据库中已有数据或待投递内容：只能导入到空数据库，"
                               "以免覆盖现有数据。请换用新的数据库后重试。")
     try:
-        db.session.add_all(Item(**record) for record in items)
-        db.session.flush()  # items first: messages refer to them
-        db.session.add_all(AppMessage(**record) for record in messages)
-        db.session.flush()
+        for section in sections:
+            db.session.add_all(section.model(**record) for record in records[section.key])
+            db.session.flush()
         if db.engine.dialect.name == "postgresql":
-            for statement in ADVANCE_SEQUENCES:
-                db.session.execute(text(statement))
+            for section in sections:
+                # PostgreSQL hands out ids from a sequence that does not see rows inserted
+                # with their own id: move it past them, or the next new row would collide.
+                sequence = func.pg_get_serial_sequence(section.model.__tablename__, "id")
+                highest = select(func.max(section.model.id)).scalar_subquery()
+                db.session.execute(select(func.setval(sequence, highest)))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return DataCounts(len(items), len(messages))
+    return {key: len(rows) for key, rows in records.items()}
 
 
-def database_is_empty() -> bool:
+def database_is_empty(sections: Sequence[ExportSection]) -> bool:
+    models = [section.model for section in sections] + [OutboxMessage]
     return not any(db.session.scalar(select(func.count()).select_from(model))
-                   for model in (Item, AppMessage, OutboxMessage))
+                   for model in models)
 
 
-def check_document(document: Any) -> tuple[list[dict], list[dict]]:
-    """The item and message rows of a backup, every field checked; or DataImportError."""
+def check_document(document: Any, sections: Sequence[ExportSection]) -> dict[str, list[dict]]:
+    """Each section's rows of a backup, every field checked; or DataImportError."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DataImportError("文件不是本应用导出的数据备份（缺少 format 标记），无法导入。")
     if document.get("version") != VERSION:
@@ -155,40 +155,39 @@ def check_document(document: Any) -> tuple[list[dict], list[dict]]:
     if document.get("app") != APP:
         raise DataImportError(f"备份文件来自应用 {document.get('app')!r}，不是本应用（{APP}），"
                               "无法导入。")
-    items = _records(document, "items", "事项", ITEM_CHECKS)
-    messages = _records(document, "messages", "站内消息", MESSAGE_CHECKS)
-    _unique(items, "id", "事项")
-    _unique(items, "task_num", "事项")
-    _unique(messages, "id", "站内消息")
-    for number, item in enumerate(items, start=1):
-        if (item["status"] == DONE) != (item["completed_at"] is not None):
-            raise DataImportError(f"第 {number} 条事项的状态与办结时间不一致，无法导入。")
-    item_ids = {item["id"] for item in items}
-    for number, message in enumerate(messages, start=1):
-        if message["item_id"] not in item_ids:
-            raise DataImportError(f"第 {number} 条站内消息指向不存在的事项 "
-                                  f"{message['item_id']}，无法导入。")
-    return items, messages
+    known = {section.key for section in sections}
+    unknown = sorted(set(document) - known - set(ENVELOPE))
+    if unknown:
+        # A feature removed since the export: importing without it would lose its data.
+        raise DataImportError(f"备份文件含有本应用没有的数据（{'、'.join(unknown)}），"
+                              "无法导入；请在有该功能的版本中导入。")
+    return {section.key: _checked_records(document, section) for section in sections}
 
 
-Check = Callable[[Any], Any]
-
-
-def _records(document: dict, key: str, label: str, checks: dict[str, Check]) -> list[dict]:
-    rows = document.get(key)
+def _checked_records(document: dict, section: ExportSection) -> list[dict]:
+    # A section missing from the file: the feature came after the export; it has no rows.
+    rows = document.get(section.key, [])
     if not isinstance(rows, list):
-        raise DataImportError(f"备份文件缺少{label}列表（{key}），无法导入。")
+        raise DataImportError(f"备份文件中的{section.label}（{section.key}）不是列表，无法导入。")
     records = []
     for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or set(row) != set(checks):
-            raise DataImportError(f"第 {number} 条{label}的字段不完整或多出字段，无法导入。")
+        where = f"第 {number} 条{section.label}"
+        if not isinstance(row, dict) or set(row) != set(section.checks):
+            raise DataImportError(f"{where}的字段不完整或多出字段，无法导入。")
         record = {}
-        for name, check in checks.items():
+        for name, check in section.checks.items():
             try:
                 record[name] = check(row[name])
             except (TypeError, ValueError):
-                raise DataImportError(f"第 {number} 条{label}的 {name} 无效，无法导入。") from None
+                raise DataImportError(f"{where}的 {name} 无效，无法导入。") from None
+        if section.validate is not None:
+            try:
+                section.validate(record)
+            except ValueError as error:
+                raise DataImportError(f"{where}{error}，无法导入。") from None
         records.append(record)
+    for name in section.unique:
+        _unique(records, name, section.label)
     return records
 
 
@@ -200,26 +199,26 @@ def _unique(records: list[dict], name: str, label: str) -> None:
         seen.add(record[name])
 
 
-# Each check returns the value to store, or raises ValueError / TypeError.
+# -- checks, for the sections -------------------------------------------------------------
 
 
-def _integer(value: Any) -> int:
+def integer(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(value)
     return value
 
 
-def _identifier(value: Any) -> int:
-    if _integer(value) < 1:
+def identifier(value: Any) -> int:
+    if integer(value) < 1:
         raise ValueError(value)
     return value
 
 
-def _optional_integer(value: Any) -> int | None:
-    return None if value is None else _integer(value)
+def optional_integer(value: Any) -> int | None:
+    return None if value is None else integer(value)
 
 
-def _text(limit: int, *, required: bool = True, pattern: re.Pattern | None = None) -> Check:
+def text_field(limit: int, *, required: bool = True, pattern: re.Pattern | None = None) -> Check:
     def check(value: Any) -> str:
         if not isinstance(value, str) or len(value) > limit or (required and not value):
             raise ValueError(value)
@@ -230,7 +229,7 @@ def _text(limit: int, *, required: bool = True, pattern: re.Pattern | None = Non
     return check
 
 
-def _choice(options: tuple[str, ...]) -> Check:
+def choice(options: tuple[str, ...]) -> Check:
     def check(value: Any) -> str:
         if value not in options:
             raise ValueError(value)
@@ -239,7 +238,7 @@ def _choice(options: tuple[str, ...]) -> Check:
     return check
 
 
-def _optional_date(value: Any) -> date | None:
+def optional_date(value: Any) -> date | None:
     if value is None:
         return None
     if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
@@ -247,27 +246,5 @@ def _optional_date(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
-ITEM_CHECKS: dict[str, Check] = {
-    "id": _identifier,
-    "title": _text(TITLE_MAX),
-    "description": _text(DESCRIPTION_MAX, required=False),
-    "status": _choice((OPEN, DONE)),
-    "priority": _choice(PRIORITIES),
-    "due_date": _optional_date,
-    "creator_userid": _text(64),
-    "creator_name": _text(64),
-    "assignee_userid": _text(64),
-    "assignee_name": _text(64),
-    "task_num": _text(64, pattern=TASK_NUM),
-    "created_at": _integer,
-    "completed_at": _optional_integer,
-}
-MESSAGE_CHECKS: dict[str, Check] = {
-    "id": _identifier,
-    "recipient_userid": _text(64),
-    "title": _text(64),
-    "description": _text(256, required=False),
-    "item_id": _identifier,
-    "created_at": _integer,
-    "read_at": _optional_integer,
-}
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None

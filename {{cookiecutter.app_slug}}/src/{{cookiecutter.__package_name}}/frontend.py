@@ -6,8 +6,9 @@ app without cookiecutter rendering, so its run-time settings (name, page width,
 platform ids) are written into index.html's `<meta name="app-config">` here.
 
 For a logged-in user the page also carries the first screen's data (工作台): the answers of
-GET /api/me, /api/items?box=todo and /api/messages (the tab bar's unread count), built by
-the very functions the API answers with, in a `<script type="application/json">` block. It
+GET /api/me, /api/messages (the tab bar's unread count) and what each feature's 工作台 panel
+asks for first (features/<name>: `first_screen`), built by the very functions the API
+answers with, in a `<script type="application/json">` block. It
 is data, never executed, so the CSP's script-src 'self' is unchanged. The front end renders
 the first screen from it instead of waiting for more round trips after its scripts have
 run (DB31DSJ/Z 003 §6.3.6 d: the first screen within 2 s); without the block it asks the
@@ -26,11 +27,12 @@ from flask import Blueprint, Flask, Response, current_app, request, send_from_di
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import safe_join
 
+from . import features
 from .api.me import me_answer
 from .auth import CurrentUser, current_user
 from .config import Config
 from .extensions import db
-from .items.views import item_list_answer, message_list_answer
+from .inbox import message_list_answer
 
 CONFIG_PLACEHOLDER = "__APP_CONFIG__"
 # Hashed file names never change content: cache them for a year (§6.3.3 a, fast loads).
@@ -43,7 +45,7 @@ TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 FIRST_SCREEN_ID = "first-screen"
 BODY_END = "</body>"
 # Outside its strings JSON has none of these characters, and inside them \uXXXX means the
-# same character. Escaped, a user's text (an item's title) can never end the block
+# same character. Escaped, a user's text (a message's title) can never end the block
 # (`</script>`) or open a comment in it (`<!--`), and the JSON stays valid JavaScript
 # (U+2028/2029); `&` too, as is usual for JSON in HTML.
 JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
@@ -82,9 +84,10 @@ def json_for_html(data: object) -> str:
 
 def first_screen_answers(user: CurrentUser) -> dict[str, dict]:
     """The GET answers 工作台 starts with, keyed by the URL the front end asks for them by."""
-    return {"/api/me": me_answer(user),
-            "/api/items?box=todo": item_list_answer(user, "todo"),
-            "/api/messages": message_list_answer(user)}
+    answers = {"/api/me": me_answer(user), "/api/messages": message_list_answer(user)}
+    for url, answer in features.first_screen().items():
+        answers[url] = answer(user)
+    return answers
 
 
 def with_first_screen(page: str, answers: dict[str, dict]) -> str:

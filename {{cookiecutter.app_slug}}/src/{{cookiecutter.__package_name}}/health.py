@@ -21,16 +21,44 @@ from flask import Blueprint, Response, current_app
 from sqlalchemy import text
 
 from .extensions import db
+from .openapi import (
+    HEALTH_JSON,
+    TEXT,
+    TIME,
+    Component,
+    Operation,
+    Tag,
+    answer,
+    array,
+    documented,
+    obj,
+)
 from .outbox.relay import backlog
 from .platform import PlatformError, PlatformUnavailable, get_client
 {%- if cookiecutter.cache == "redis" %}
 from .redis_store import get_redis
 {%- endif %}
 
-HEALTH_JSON = "application/health+json"
 STATUS_ORDER = ("pass", "warn", "fail")
 
 bp = Blueprint("health", __name__)
+
+TAG = Tag("监控", "健康检查（§6.2.4 d）")
+HEALTH_STATUS = {"enum": list(STATUS_ORDER)}
+HEALTH = Component("Health", obj({
+    "status": HEALTH_STATUS,
+    "version": TEXT,
+    "serviceId": TEXT,
+    "description": TEXT,
+    "checks": {"type": "object", "additionalProperties": array(obj({
+        "componentType": TEXT,
+        "status": HEALTH_STATUS,
+        "time": TIME,
+        "observedValue": {"type": "number"},
+        "observedUnit": TEXT,
+        "output": TEXT,
+    }, required=["componentType", "status", "time"]))},
+}, required=["status"], description="IETF health-check 草案（application/health+json）"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,12 +202,19 @@ def _health_response(body: dict, http_status: int) -> Response:
 
 
 @bp.get("/livez")
+@documented(Operation(TAG, "存活检查（进程）", {200: answer("进程在运行", HEALTH, HEALTH_JSON)},
+                      login=False))
 def livez() -> Response:
     """The process answers; no dependency is touched (a liveness probe restarts on failure)."""
     return _health_response({"status": "pass"}, 200)
 
 
 @bp.get("/healthz")
+@documented(Operation(
+    TAG, "健康检查（数据库、平台、待发送队列）",
+    {200: answer("pass 或 warn", HEALTH, HEALTH_JSON),
+     503: answer("fail：应用无法工作（如数据库不可达）", HEALTH, HEALTH_JSON)},
+    login=False))
 def healthz() -> Response:
     """The real state: database round trip and the other registered checks."""
     settings = current_app.config["SETTINGS"]

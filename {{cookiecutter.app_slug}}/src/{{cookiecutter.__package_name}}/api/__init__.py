@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import jssdk, me, profile, spec
+from . import jssdk, me, profile
 
 __all__ = ["init_app"]
 
@@ -11,4 +11,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(me.bp)
     app.register_blueprint(jssdk.bp)
     app.register_blueprint(profile.bp)
-    app.register_blueprint(spec.bp)  # GET /openapi.json, `flask openapi`

@@ -12,16 +12,43 @@ from ..auth.sessions import session_row
 from ..auth.views import SCOPE_PRIVATEINFO, begin_login, bind_browser
 from ..contacts import Contact, find_contact
 from ..extensions import db
-from ..items.models import iso
+from ..openapi import (
+    MAYBE_TIME,
+    PLATFORM_ERRORS,
+    TEXT,
+    Component,
+    Operation,
+    answer,
+    array,
+    documented,
+    obj,
+    query,
+)
 from ..platform import get_client
 from ..privacy import mask_address, mask_email, mask_mobile
 from ..privacy.consent import current_consent, withdraw_consent
+from ..timestamps import iso
+from .me import USER_TAG
 
 bp = Blueprint("api_profile", __name__, url_prefix="/api")
 
 CONTACT_LIMIT = 50
 CONTACT_QUERY_MAX = 32
 MASKS = {"mobile": mask_mobile, "email": mask_email, "address": mask_address}
+
+CONTACT = Component("Contact", obj({"userid": TEXT, "name": TEXT, "department": TEXT,
+                                    "position": TEXT}))
+CONTACT_LIST = Component("ContactList", obj({"users": array(CONTACT, CONTACT_LIMIT)}))
+PROFILE = Component("Profile", obj({
+    "userid": TEXT, "name": TEXT, "department": TEXT, "position": TEXT,
+    "sensitive": {"oneOf": [{"type": "null"}, obj({"mobile": TEXT, "email": TEXT,
+                                                   "address": TEXT})],
+                  "description": "脱敏后的手机、邮箱、地址；仅在用户授权后（§8.2 d），否则为 null"},
+    "consent": obj({"granted": {"type": "boolean"}, "granted_at": MAYBE_TIME}),
+}))
+AUTHORIZE_URL = Component("AuthorizeUrl", obj({"authorize_url": {
+    "type": "string", "format": "uri",
+    "description": "平台授权页：浏览器前往此地址，同意后回到本应用"}}))
 
 
 def masked_sensitive_profile() -> dict | None:
@@ -37,6 +64,8 @@ def masked_sensitive_profile() -> dict | None:
 
 
 @bp.get("/profile")
+@documented(Operation(USER_TAG, "我的：个人信息", {
+    200: answer("个人信息；授权后含脱敏的敏感字段", PROFILE)}, errors=PLATFORM_ERRORS))
 @login_required
 def profile():
     user = current_user()
@@ -55,6 +84,10 @@ def profile():
 
 
 @bp.post("/consent")
+@documented(Operation(
+    USER_TAG, "开始授权读取敏感个人信息", {200: answer("平台授权页的地址", AUTHORIZE_URL)},
+    description="用户在本应用内同意后调用；浏览器前往 authorize_url，在平台的授权页确认"
+                "（snsapi_privateinfo，§8.2 d）后回到“我的”页面。"))
 @login_required
 def grant_consent():
     """Start the platform's consent (snsapi_privateinfo); the user agreed in the app first."""
@@ -63,6 +96,7 @@ def grant_consent():
 
 
 @bp.delete("/consent")
+@documented(Operation(USER_TAG, "撤回授权", {204: answer("已撤回，敏感字段不再读取")}))
 @login_required
 def revoke_consent():
     withdraw_consent(current_user().userid)
@@ -74,6 +108,11 @@ def revoke_consent():
 
 
 @bp.get("/contacts")
+@documented(Operation(
+    USER_TAG, "通讯录：查找同事",
+    {200: answer(f"可见范围内的同事，最多 {CONTACT_LIMIT} 位", CONTACT_LIST)},
+    parameters=(query("q", f"姓名、userid 或部门中的文字（只取前 {CONTACT_QUERY_MAX} 个字）；"
+                           "不填则列出全部", {"type": "string"}),)))
 @login_required
 def search_contacts():
     """Colleagues in the app's visible range, for the picker outside the platform client."""

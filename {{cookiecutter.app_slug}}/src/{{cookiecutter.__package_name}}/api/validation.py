@@ -5,7 +5,7 @@ requests with it (jsonschema, JSON Schema 2020-12 as in OpenAPI 3.1). Each prope
 in `x-messages` what to tell the user, by the keyword that failed, or `default`:
 
     "title": {"type": "string", "maxLength": 40,
-              "x-messages": {"maxLength": "标题不能超过 40 个字", "default": "请填写事项标题"}}
+              "x-messages": {"maxLength": "标题不能超过 40 个字", "default": "请填写标题"}}
 
 A body that is not a JSON object is a 400; failed fields are one 422 naming every field
 to fix, in the `{"error": {..., "fields": {...}}}` shape of errors.py.
@@ -50,3 +50,16 @@ def validate_body(schema: dict) -> dict:
     if problems:
         raise FriendlyError(422, *INVALID, problems)
     return body
+
+
+# Ids are database integers (PostgreSQL `integer`): a larger one is nothing (404), never an
+# overflow in the database driver (500). Routes use the converter: `<int(...):item_id>`.
+MAX_ID = 2**31 - 1
+ID_CONVERTER = f"int(min=1, max={MAX_ID})"
+# The end of the text: `$` would also let a final newline through in Python's dialect.
+END = r"(?![\s\S])"
+# One line of text: no control characters, and something besides spaces.
+ONE_LINE = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*" + END
+# The platform's userid: 1-64 letters, digits and _-@. (case-insensitive).
+USERID = r"^[A-Za-z0-9_@.-]+" + END
+USERID_MAX = 64

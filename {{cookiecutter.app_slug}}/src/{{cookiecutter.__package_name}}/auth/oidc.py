@@ -22,9 +22,18 @@ from joserfc.errors import JoseError
 
 from ..config import Config
 from ..errors import FriendlyError
+from ..openapi import PLATFORM_ERRORS, REDIRECT, Operation, documented, query
 from .models import PendingLogin
 from .sessions import clear_cookie, start_session
-from .views import BAD_STATE, LOGIN_COOKIE, bp, save_pending_login, take_pending_login
+from .views import (
+    BAD_STATE,
+    LOGIN_COOKIE,
+    STATE,
+    TAG,
+    bp,
+    save_pending_login,
+    take_pending_login,
+)
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +153,13 @@ class OidcLogin:
 
 
 @bp.get("/oidc/callback")
+@documented(Operation(
+    TAG, "OpenID Connect 登录后的回调", {302: REDIRECT | {"description": "已登录，回到 next"}},
+    errors=(400, 403, 404, *PLATFORM_ERRORS), login=False, page=True,
+    business_rule="state 须是本应用在本浏览器发出、5 分钟内未用过的",
+    description="仅在设置了 OIDC_ISSUER 时可用（否则 404）。",
+    parameters=(STATE, query("code", "授权码", {"type": "string"}),
+                query("error", "身份提供方给出的错误（RFC 6749 §4.1.2.1）", {"type": "string"}))))
 def oidc_callback() -> Response:
     provider: OidcLogin | None = current_app.extensions.get(EXTENSION)
     if provider is None:

@@ -25,12 +25,27 @@ from sqlalchemy import delete
 
 from ..errors import FriendlyError
 from ..extensions import db
+from ..openapi import (
+    CSRF,
+    PLATFORM_ERRORS,
+    REDIRECT,
+    SESSION,
+    Operation,
+    Tag,
+    answer,
+    documented,
+    query,
+)
 from ..platform import InvalidCode, NotAMember, get_client
 from ..privacy.consent import record_consent
 from .models import PendingLogin, digest
 from .sessions import clear_cookie, cookie_name, end_session, set_cookie, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+TAG = Tag("登录", "经一网协同的单点登录（§6.2.4 b）；浏览器页面，出错时回答 HTML")
+STATE = query("state", "登录开始时本应用生成的 state（一次有效，5 分钟内）",
+              {"type": "string", "pattern": r"^[A-Za-z0-9]{1,128}(?![\s\S])"}, required=True)
 
 LOGIN_COOKIE = "ywxt_login"
 STATE_ALPHABET = string.ascii_letters + string.digits
@@ -124,6 +139,12 @@ def bind_browser(response: Response, browser: str) -> Response:
 
 
 @bp.get("/login")
+@documented(Operation(
+    TAG, "开始登录",
+    {302: REDIRECT | {"description": "前往平台的授权页（平台客户端内）或网页登录页"}},
+    errors=(429,), login=False, page=True,
+    parameters=(query("next", "登录后回到的本站路径；不是本站路径时回到首页",
+                      {"type": "string"}),)))
 def login() -> Response:
     next_path = request.args.get("next") or "/"
     in_client = in_platform_client(request.user_agent.string)
@@ -156,6 +177,12 @@ def take_pending_login(state: str | None) -> PendingLogin:
 
 
 @bp.get("/callback")
+@documented(Operation(
+    TAG, "平台登录后的回调", {302: REDIRECT | {"description": "已登录，回到 next"}},
+    errors=(400, 403, *PLATFORM_ERRORS), login=False, page=True,
+    business_rule="state 须是本应用在本浏览器发出、5 分钟内未用过的",
+    parameters=(STATE, query("code", "平台的一次性登录码；缺少表示用户取消了授权",
+                             {"type": "string"}))))
 def callback() -> Response:
     pending = take_pending_login(request.args.get("state"))
     code = request.args.get("code")
@@ -181,6 +208,11 @@ def callback() -> Response:
 
 
 @bp.post("/logout")
+@documented(Operation(
+    TAG, "退出登录", {204: answer("会话已在服务器上结束，Cookie 已清除")},
+    errors=(403, 429), login=False, page=True,
+    # Without a session there is nothing to end (204); with one, X-CSRF-Token is required.
+    security=({}, {SESSION: [], CSRF: []})))
 def logout() -> Response:
     response = make_response("", 204)
     end_session(response)

@@ -17,17 +17,17 @@ from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings
 from sqlalchemy import func, select
 
+from tests.fixtures import APP_ORIGIN, AuthActions, tables_created
+from tests.platform_sim_support import PC_AGENT_ID, FakeClock
 from {{ cookiecutter.__package_name }}.contacts import sync_contacts
 from {{ cookiecutter.__package_name }}.extensions import db
-from {{ cookiecutter.__package_name }}.items.deliveries import DELIVERIES
-from {{ cookiecutter.__package_name }}.items.models import Item
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage
 from {{ cookiecutter.__package_name }}.outbox.relay import Relay, backlog
 from {{ cookiecutter.__package_name }}.platform import MemoryTokenStore, PlatformClient
 from {{ cookiecutter.__package_name }}.reports import event_recorder
 
-from .fixtures import APP_ORIGIN, AuthActions, tables_created
-from .platform_sim_support import PC_AGENT_ID, FakeClock
+from ..deliveries import DELIVERIES
+from ..models import Item
 
 pytestmark = pytest.mark.load
 

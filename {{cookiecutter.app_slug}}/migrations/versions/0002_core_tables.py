@@ -1,4 +1,6 @@
-"""items, contacts, outbox, messages, reports
+"""contacts, outbox, in-app messages, key-operation events (the core's tables)
+
+Each feature's tables are in its own branch: src/<package>/features/<name>/migrations/.
 
 Revision ID: 0002
 Revises: 0001
@@ -23,7 +25,7 @@ def upgrade():
     sa.Column('recipient_userid', sa.String(length=64), nullable=False),
     sa.Column('title', sa.String(length=64), nullable=False),
     sa.Column('description', sa.String(length=256), nullable=False),
-    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('link', sa.String(length=256), nullable=False),
     sa.Column('created_at', sa.Integer(), nullable=False),
     sa.Column('read_at', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id')
@@ -51,28 +53,6 @@ def upgrade():
     sa.Column('synced_at', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_table('item',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=40), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=8), nullable=False),
-    sa.Column('priority', sa.String(length=8), nullable=False),
-    sa.Column('due_date', sa.Date(), nullable=True),
-    sa.Column('creator_userid', sa.String(length=64), nullable=False),
-    sa.Column('creator_name', sa.String(length=64), nullable=False),
-    sa.Column('assignee_userid', sa.String(length=64), nullable=False),
-    sa.Column('assignee_name', sa.String(length=64), nullable=False),
-    sa.Column('task_num', sa.String(length=64), nullable=False),
-    sa.Column('created_at', sa.Integer(), nullable=False),
-    sa.Column('completed_at', sa.Integer(), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('task_num')
-    )
-    with op.batch_alter_table('item', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_item_assignee_userid'), ['assignee_userid'], unique=False)
-        batch_op.create_index(batch_op.f('ix_item_creator_userid'), ['creator_userid'], unique=False)
-        batch_op.create_index(batch_op.f('ix_item_status'), ['status'], unique=False)
-
     op.create_table('operation_event',
     sa.Column('event_id', sa.String(length=32), nullable=False),
     sa.Column('api', sa.String(length=128), nullable=False),
@@ -120,12 +100,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_operation_event_occurred_at'))
 
     op.drop_table('operation_event')
-    with op.batch_alter_table('item', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_item_status'))
-        batch_op.drop_index(batch_op.f('ix_item_creator_userid'))
-        batch_op.drop_index(batch_op.f('ix_item_assignee_userid'))
-
-    op.drop_table('item')
     op.drop_table('department')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_name'))

@@ -21,16 +21,16 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from tests.fixtures import APP_ORIGIN, tables_created
+from tests.platform_sim_support import PC_AGENT_ID, FakeClock
 from {{ cookiecutter.__package_name }} import create_app
 from {{ cookiecutter.__package_name }}.extensions import db
-from {{ cookiecutter.__package_name }}.items.deliveries import DELIVERIES
-from {{ cookiecutter.__package_name }}.items.models import Item
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
 from {{ cookiecutter.__package_name }}.outbox.relay import Backoff, CircuitBreaker, Relay
 from {{ cookiecutter.__package_name }}.platform import MemoryTokenStore, PlatformClient
 
-from .fixtures import APP_ORIGIN, tables_created
-from .platform_sim_support import PC_AGENT_ID, FakeClock
+from ..deliveries import DELIVERIES
+from ..models import Item
 
 TODO_ADD = "/cgi-bin/todo/add"
 ON_POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
@@ -165,7 +165,8 @@ def add_items(app, count: int) -> list[str]:
                         task_num=uuid.uuid4().hex, created_at=int(time.time()))
             db.session.add(item)
             db.session.flush()
-            enqueue("todo_add", f"item:{item.id}", f"todo-add-{item.task_num}", item_id=item.id)
+            enqueue("items.todo_add", f"item:{item.id}", f"todo-add-{item.task_num}",
+                    item_id=item.id)
             db.session.commit()
             task_nums.append(item.task_num)
     return task_nums
@@ -217,7 +218,8 @@ def test_rows_hold_references_only(platform_app, desk):
     item_id = desk.create(title="机密的标题")
     desk.complete(item_id)
     found = rows(platform_app)
-    assert [row.kind for row in found] == ["todo_add", "todo_update", "message_send"]
+    assert [row.kind for row in found] == [
+        "items.todo_add", "items.todo_update", "items.message_send"]
     for row in found:
         assert set(json.loads(row.payload)) <= {"item_id", "template"}
         for personal in ("机密的标题", "lina", "李娜", "zhangwei", "张伟"):
@@ -256,7 +258,7 @@ def test_a_dead_add_holds_back_its_update_until_replayed(platform_app, desk, mak
     assert run(platform_app, relay).delivered == 0
     assert sim.calls("/cgi-bin/todo/update") == []
     assert [(row.kind, row.dead) for row in rows(platform_app)] == [
-        ("todo_add", True), ("todo_update", False), ("message_send", False)]
+        ("items.todo_add", True), ("items.todo_update", False), ("items.message_send", False)]
     replay = platform_app.test_cli_runner().invoke(args=["outbox", "replay"])
     assert "已重新排队 1 条" in replay.output
     assert run(platform_app, relay).delivered == 3
@@ -574,7 +576,7 @@ def test_a_relay_killed_after_the_platform_acted_delivers_once_after_restart(
             relay.wait(10)
     assert relay.returncode == -signal.SIGKILL
     [row] = rows(platform_app)  # the platform acted, the row is still here
-    assert row.kind == "todo_add"
+    assert row.kind == "items.todo_add"
     assert list(sim.state.todos) == [task]
 
     again = subprocess.run(relay_command(tmp_path, "--once"), env=environ, cwd=tmp_path,

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ...extensions import db
+from ...timestamps import iso
 
 OPEN = "open"
 DONE = "done"
 PRIORITIES = ("normal", "urgent")
-
-
-def iso(timestamp: int | None) -> str | None:
-    return datetime.fromtimestamp(timestamp, UTC).isoformat() if timestamp else None
+TITLE_MAX = 40
+DESCRIPTION_MAX = 500
 
 
 class Item(db.Model):
     __tablename__ = "item"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(8), default=OPEN, index=True)
     priority: Mapped[str] = mapped_column(String(8), default="normal")

@@ -10,9 +10,10 @@ import logging
 
 from flask import current_app
 
-from ..extensions import db
-from ..platform import PlatformClient
+from ...extensions import db
+from ...platform import PlatformClient
 from .models import Item
+from .service import MARK_TODO_DONE, SEND_TODO, TELL_CREATOR, page_link
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ DESCRIPTION_LIMIT = 200
 
 def item_link(item: Item) -> str:
     """Where the todo opens the item, on PC and mobile (§6.2.4 f: 点击后可跳转至操作界面)."""
-    return f"{current_app.config['SETTINGS'].app_base_url}/#/items/{item.id}"
+    return current_app.config["SETTINGS"].app_base_url + page_link(item.id)
 
 
 def _item(data: dict) -> Item | None:
@@ -81,7 +82,7 @@ def notify_creator(client: PlatformClient, data: dict) -> None:
 
 
 DELIVERIES = {
-    "todo_add": add_todo,
-    "todo_update": complete_todo,
-    "message_send": notify_creator,
+    SEND_TODO: add_todo,
+    MARK_TODO_DONE: complete_todo,
+    TELL_CREATOR: notify_creator,
 }

@@ -15,10 +15,12 @@ import requests
 from sqlalchemy import func, select, update
 
 from {{ cookiecutter.__package_name }}.extensions import db
-from {{ cookiecutter.__package_name }}.items import views
-from {{ cookiecutter.__package_name }}.items.messages import AppMessage
-from {{ cookiecutter.__package_name }}.items.models import Item
+from {{ cookiecutter.__package_name }}.inbox import AppMessage
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
+
+from .. import service
+from ..models import Item
+from ..schemas import NEW_ITEM as NEW_ITEM_SCHEMA
 
 NEW_ITEM = {"title": "报送季度统计表", "description": "请于周五前报送。",
             "assignee_userid": "lina", "due_date": "2026-12-31", "priority": "urgent"}
@@ -68,7 +70,7 @@ def test_creating_an_item_writes_the_item_its_todo_row_and_a_message(platform_cl
     assert item["creator"] == {"userid": "zhangwei", "name": "张伟"}
     assert item["assignee"] == {"userid": "lina", "name": "李娜"}
     assert item["can_complete"] is False  # the creator is not the assignee
-    assert outbox_rows(platform_app) == [("todo_add", f"item:{item['id']}",
+    assert outbox_rows(platform_app) == [("items.todo_add", f"item:{item['id']}",
                                           {"item_id": item["id"]})]
     with platform_app.app_context():
         [message] = db.session.scalars(select(AppMessage)).all()
@@ -195,17 +197,17 @@ def test_the_item_and_its_outbox_row_are_one_transaction(platform_client, platfo
     """If the outbox row cannot be written, the item is not written either."""
     token = login("zhangwei")
     fixed = uuid.UUID("0123456789abcdef0123456789abcdef")
-    monkeypatch.setattr(views.uuid, "uuid4", lambda: fixed)
+    monkeypatch.setattr(service.uuid, "uuid4", lambda: fixed)
     with platform_app.app_context():
         # A row already holding the delivery key the new item will need: its insert fails.
-        enqueue("todo_add", "item:0", f"todo-add-{fixed.hex}", item_id=0)
+        enqueue("items.todo_add", "item:0", f"todo-add-{fixed.hex}", item_id=0)
         db.session.commit()
     answer = post_item(platform_client, token)
     assert answer.status_code == 500
     assert answer.json["error"]["title"] == "系统繁忙"
     assert count(platform_app, Item) == 0
     assert count(platform_app, AppMessage) == 0
-    assert outbox_rows(platform_app) == [("todo_add", "item:0", {"item_id": 0})]
+    assert outbox_rows(platform_app) == [("items.todo_add", "item:0", {"item_id": 0})]
 
 
 def test_lists_show_my_todos_and_what_i_created(platform_client, login):
@@ -265,9 +267,9 @@ def test_only_the_assignee_completes_and_only_once(platform_client, platform_app
     assert again.json["error"]["title"] == "已经办结"
     aggregate = f"item:{item_id}"
     assert outbox_rows(platform_app) == [
-        ("todo_add", aggregate, {"item_id": item_id}),
-        ("todo_update", aggregate, {"item_id": item_id}),
-        ("message_send", aggregate, {"item_id": item_id, "template": "item_completed"}),
+        ("items.todo_add", aggregate, {"item_id": item_id}),
+        ("items.todo_update", aggregate, {"item_id": item_id}),
+        ("items.message_send", aggregate, {"item_id": item_id, "template": "item_completed"}),
     ]
 
 
@@ -277,24 +279,25 @@ def test_a_completion_racing_another_one_is_a_conflict(platform_client, platform
     token = login("zhangwei")
     item_id = post_item(platform_client, token).json["item"]["id"]
     token = login("lina")
-    load_item = views.load_item
+    load_item = service.load_item
 
-    def load_then_lose_the_race(wanted: int) -> Item:
-        item = load_item(wanted)
+    def load_then_lose_the_race(user, wanted: int) -> Item:
+        item = load_item(user, wanted)
         # The other request commits its completion right now, on its own connection.
         with db.engine.begin() as other:
             other.execute(update(Item).where(Item.id == wanted).values(status="done",
                                                                        completed_at=1))
             other.execute(OutboxMessage.__table__.insert().values(
-                kind="todo_update", aggregate=f"item:{wanted}",
+                kind="items.todo_update", aggregate=f"item:{wanted}",
                 delivery_key=f"todo-done-{item.task_num}", payload="{}", attempts=0,
                 next_attempt_at=0, dead=False, created_at=0))
         return item
 
-    monkeypatch.setattr(views, "load_item", load_then_lose_the_race)
+    monkeypatch.setattr(service, "load_item", load_then_lose_the_race)
     answer = complete(platform_client, token, item_id)
     assert answer.status_code == 409
-    assert [kind for kind, _, _ in outbox_rows(platform_app)] == ["todo_add", "todo_update"]
+    assert [kind for kind, _, _ in outbox_rows(platform_app)] == [
+        "items.todo_add", "items.todo_update"]
     assert count(platform_app, AppMessage) == 1  # only the assignee's "新的待办事项"
 
 
@@ -356,3 +359,25 @@ def test_answers_are_never_cached(platform_client, login):
     ]
     for answer in answers:
         assert answer.headers["Cache-Control"] == "no-store", answer.request.path
+
+
+def test_input_the_database_cannot_hold_is_refused_not_a_server_error(auth):
+    """Found on PostgreSQL: a NUL in text and an id beyond 64 bits once answered 500."""
+    auth.login("zhangwei")
+    headers = {"X-CSRF-Token": auth.csrf_token()}
+    assert auth.client.get(f"/api/items/{2**63}").status_code == 404
+    answer = auth.client.post("/api/items", headers=headers,
+                              json={"title": "报送\u0000统计表", "assignee_userid": "lina\u0000"})
+    assert answer.status_code == 422
+    assert set(answer.json["error"]["fields"]) == {"title", "assignee_userid"}
+
+
+def test_the_interface_document_has_the_body_the_route_validates_with(platform_client):
+    spec = platform_client.get("/openapi.json").json
+    assert spec["components"]["schemas"]["NewItem"] == NEW_ITEM_SCHEMA
+    body = spec["paths"]["/api/items"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/NewItem"}
+    # Each field says in Chinese what to fix: the same words the 422 answer carries.
+    assert NEW_ITEM_SCHEMA["properties"]["title"]["x-messages"]["default"] == "请填写事项标题"
+    assert "x-business-rule" in spec["paths"]["/api/items"]["post"]

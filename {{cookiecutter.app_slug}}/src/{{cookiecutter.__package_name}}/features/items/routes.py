@@ -1,0 +1,60 @@
+"""The 事项 API: create, list, read and complete items. Thin: the work is in service.py."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from ...api.validation import ID_CONVERTER, validate_body
+from ...auth import current_user, login_required
+from ...openapi import PLATFORM_ERRORS, Operation, answer, documented, query
+from .schemas import ITEM_ANSWER, ITEM_LIST, NEW_ITEM, NEW_ITEM_BODY, TAG
+from .service import BOXES, LIST_LIMIT, complete_item, create_item, item_list_answer, load_item
+
+bp = Blueprint("items", __name__, url_prefix="/api")
+
+
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/items")
+@documented(Operation(
+    TAG, "发起事项", {201: answer("新事项；办理人的待办随后经一网协同送达", ITEM_ANSWER)},
+    body=NEW_ITEM_BODY, errors=PLATFORM_ERRORS,
+    business_rule="办理人须在本应用的可见范围内（通讯录中）"))
+@login_required
+def create():
+    user = current_user()
+    item = create_item(user, validate_body(NEW_ITEM))
+    return {"item": item.as_json(user.userid)}, 201
+
+
+@bp.get("/items")
+@documented(Operation(
+    TAG, "事项列表", {200: answer(f"最新的在前，最多 {LIST_LIMIT} 项", ITEM_LIST)}, errors=(400,),
+    parameters=(query("box", "todo：我的待办（未办结）；created：我发起的",
+                      {"enum": list(BOXES), "default": "todo"}),)))
+@login_required
+def list_items():
+    return item_list_answer(current_user(), request.args.get("box", "todo"))
+
+
+@bp.get(f"/items/<{ID_CONVERTER}:item_id>")
+@documented(Operation(TAG, "事项详情", {200: answer("事项", ITEM_ANSWER)}, errors=(404,),
+                      description="只有发起人和办理人能看到；其他人得到 404。"))
+@login_required
+def get_item(item_id: int):
+    user = current_user()
+    return {"item": load_item(user, item_id).as_json(user.userid)}
+
+
+@bp.post(f"/items/<{ID_CONVERTER}:item_id>/complete")
+@documented(Operation(TAG, "办结事项", {200: answer("已办结的事项", ITEM_ANSWER)},
+                      errors=(404, 409),
+                      description="只有办理人可以办结（否则 403）；已办结的再办结为 409。"))
+@login_required
+def complete(item_id: int):
+    user = current_user()
+    return {"item": complete_item(user, item_id).as_json(user.userid)}

@@ -1,0 +1,114 @@
+"""事项's actions: what the routes, the first screen and other code may call.
+
+Every change that the platform must hear about (a todo for the assignee, its completion, a
+message to the creator) is written to the outbox in the SAME transaction as the change
+itself (DB31DSJ/Z 003 §6.2.4 f, Appendix C), so it is delivered exactly when the change is
+committed and never lost in between. The in-app copy of each message goes to the inbox in
+that transaction too.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import date
+
+from sqlalchemy import or_, select, update
+
+from ...auth import CurrentUser
+from ...contacts import find_contact
+from ...errors import FriendlyError
+from ...extensions import db
+from ...inbox import post_message
+from ...outbox import enqueue
+from .models import DONE, OPEN, Item
+
+LIST_LIMIT = 100
+BOXES = ("todo", "created")
+# Outbox kinds: "<feature>.<what>", answered by deliveries.DELIVERIES.
+SEND_TODO = "items.todo_add"
+MARK_TODO_DONE = "items.todo_update"
+TELL_CREATOR = "items.message_send"
+
+ASSIGNEE_OUT_OF_RANGE = FriendlyError(
+    422, "内容有误", "提交的内容未通过校验，请按提示修改。",
+    {"assignee_userid": "办理人不在本应用的可见范围内"})
+ALREADY_DONE = FriendlyError(409, "已经办结", "该事项已经办结，无需重复操作。")
+
+
+def page_link(item_id: int) -> str:
+    """The item's page in the app (hash route), for messages and the platform's todos."""
+    return f"/#/items/{item_id}"
+
+
+def create_item(user: CurrentUser, body: dict) -> Item:
+    """A new item for a colleague in the visible range, with its todo and message queued."""
+    assignee = find_contact(body["assignee_userid"])
+    if assignee is None:
+        raise ASSIGNEE_OUT_OF_RANGE
+    item = Item(title=body["title"].strip(), description=(body.get("description") or "").strip(),
+                priority=body.get("priority") or "normal",
+                due_date=date.fromisoformat(body["due_date"]) if body.get("due_date") else None,
+                status=OPEN,
+                creator_userid=user.userid, creator_name=user.name,
+                assignee_userid=assignee.userid, assignee_name=assignee.name,
+                task_num=uuid.uuid4().hex, created_at=int(time.time()))
+    db.session.add(item)
+    db.session.flush()  # the id, for the outbox reference
+    enqueue(SEND_TODO, f"item:{item.id}", f"todo-add-{item.task_num}", item_id=item.id)
+    post_message(item.assignee_userid, "新的待办事项", f"{user.name}请您办理“{item.title}”",
+                 page_link(item.id), created_at=item.created_at)
+    db.session.commit()
+    return item
+
+
+def item_list_answer(user: CurrentUser, box: str) -> dict:
+    """GET /api/items?box=…'s answer; index.html carries the todo box's (first screen)."""
+    query = select(Item)
+    if box == "todo":
+        query = query.where(Item.assignee_userid == user.userid, Item.status == OPEN)
+    elif box == "created":
+        query = query.where(Item.creator_userid == user.userid)
+    else:
+        raise FriendlyError(400, "参数有误", "box 只能是 todo 或 created。")
+    items = db.session.scalars(query.order_by(Item.id.desc()).limit(LIST_LIMIT))
+    return {"items": [item.as_json(user.userid) for item in items]}
+
+
+def load_item(user: CurrentUser, item_id: int) -> Item:
+    """An item its creator or assignee may see; anyone else gets 404, not 403: its
+    existence is not disclosed."""
+    visible = select(Item).where(or_(Item.creator_userid == user.userid,
+                                     Item.assignee_userid == user.userid))
+    item = db.session.scalars(visible.where(Item.id == item_id)).first()
+    if item is None:
+        raise FriendlyError(404, "事项不存在", "该事项不存在，或您无权查看。")
+    return item
+
+
+def complete_item(user: CurrentUser, item_id: int) -> Item:
+    """The assignee completes the item: its todo is marked done and the creator told."""
+    item = load_item(user, item_id)
+    if item.assignee_userid != user.userid:
+        raise FriendlyError(403, "无法办理", "只有办理人可以办结该事项。")
+    if item.status == DONE:
+        raise ALREADY_DONE
+    now = int(time.time())
+    # Compare-and-set: of two requests racing past the check above, only one may
+    # complete the item (the other would enqueue the same deliveries again).
+    changed = db.session.execute(
+        update(Item).where(Item.id == item.id, Item.status == OPEN)
+        .values(status=DONE, completed_at=now)
+        .execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        db.session.rollback()
+        raise ALREADY_DONE
+    db.session.refresh(item)
+    aggregate = f"item:{item.id}"
+    enqueue(MARK_TODO_DONE, aggregate, f"todo-done-{item.task_num}", item_id=item.id)
+    enqueue(TELL_CREATOR, aggregate, f"msg-done-{item.task_num}", item_id=item.id,
+            template="item_completed")
+    post_message(item.creator_userid, "事项已办结", f"{user.name}已办结“{item.title}”",
+                 page_link(item.id), created_at=now)
+    db.session.commit()
+    return item

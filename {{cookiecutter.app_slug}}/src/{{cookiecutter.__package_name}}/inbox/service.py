@@ -1,0 +1,43 @@
+"""The inbox's actions, for the routes, the first screen and the features."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+
+from ..auth import CurrentUser
+from ..errors import FriendlyError
+from ..extensions import db
+from .models import AppMessage
+
+LIST_LIMIT = 100
+
+
+def post_message(recipient_userid: str, title: str, description: str, link: str,
+                 *, created_at: int | None = None) -> AppMessage:
+    """Add a message to the current transaction; the caller commits it with its change."""
+    message = AppMessage(recipient_userid=recipient_userid, title=title,
+                         description=description, link=link,
+                         created_at=created_at or int(time.time()))
+    db.session.add(message)
+    return message
+
+
+def message_list_answer(user: CurrentUser) -> dict:
+    """GET /api/messages's answer; index.html carries it for the first screen (frontend.py)."""
+    rows = db.session.scalars(select(AppMessage)
+                              .where(AppMessage.recipient_userid == user.userid)
+                              .order_by(AppMessage.id.desc()).limit(LIST_LIMIT)).all()
+    unread = db.session.scalar(select(func.count()).select_from(AppMessage).where(
+        AppMessage.recipient_userid == user.userid, AppMessage.read_at.is_(None)))
+    return {"messages": [row.as_json() for row in rows], "unread": unread}
+
+
+def mark_read(user: CurrentUser, message_id: int) -> None:
+    row = db.session.get(AppMessage, message_id)
+    if row is None or row.recipient_userid != user.userid:
+        raise FriendlyError(404, "消息不存在", "该消息不存在。")
+    row.read_at = row.read_at or int(time.time())
+    db.session.commit()
+

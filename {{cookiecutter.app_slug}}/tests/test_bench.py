@@ -12,8 +12,8 @@ import subprocess
 import sys
 
 import pytest
-
-from .loopback_stack import PROJECT_ROOT, missing_programs
+from devtools import PROJECT_ROOT
+from devtools.loopback_stack import missing_programs
 
 MISSING = missing_programs() + ([] if shutil.which("wrk") else ["wrk"])
 
@@ -22,7 +22,8 @@ MISSING = missing_programs() + ([] if shutil.which("wrk") else ["wrk"])
                                           f"(apt-get install {' '.join(MISSING)})")
 def test_a_tiny_bench_run_reports_every_endpoint(tmp_path):
     output = tmp_path / "results.json"
-    done = subprocess.run([sys.executable, "-m", "bench.run", "--tiny", "--output", str(output)],
+    done = subprocess.run([sys.executable, "-m", "devtools.bench.run", "--tiny",
+                           "--output", str(output)],
                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "endpoint" in done.stdout and "p99 ms" in done.stdout

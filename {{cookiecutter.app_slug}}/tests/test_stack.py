@@ -19,8 +19,7 @@ import concurrent.futures
 import uuid
 
 import pytest
-
-from .loopback_stack import CACHE, LoopbackStack, missing_programs, wait_until
+from devtools.loopback_stack import CACHE, LoopbackStack, missing_programs, wait_until
 
 WORKERS = 4
 # With Redis, two instances as two hosts would run them; without, one host.

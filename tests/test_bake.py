@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 
 import pytest
@@ -177,3 +178,36 @@ def test_kubernetes_manifests_only_with_a_server_database(cookies, context):
     assert not (_bake(cookies, context) / "deploy" / "k8s").exists()
     assert (_bake(cookies, context, database="postgresql") / "deploy" / "k8s" /
             "kustomization.yaml").exists()
+
+
+# Test and audit tools: the dev extra brings them, `pip install .` (the image) never.
+DEV_TOOLS = ("pytest", "ruff", "bandit", "pip-audit", "schemathesis", "hypothesis", "sslyze")
+TOOLKIT_IMPORT = re.compile(r"(?m)^\s*(?:from|import)\s+(?:devtools|tests)\b")
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[\[=<>~!;\s]", requirement, maxsplit=1)[0].lower()
+            for requirement in requirements}
+
+
+@pytest.mark.parametrize("context_override", [
+    {}, {"database": "postgresql", "cache": "redis", "oidc": True}], ids=_fixture_id)
+def test_the_runtime_package_ships_alone(cookies, context, context_override):
+    """src/<package>/ holds what runs in production; the toolkit and the tools stay out."""
+    project = _bake(cookies, context, **context_override)
+    with open(project / "pyproject.toml", "rb") as file:
+        pyproject = tomllib.load(file)
+    assert _names(pyproject["project"]["dependencies"]).isdisjoint(DEV_TOOLS)
+    assert set(DEV_TOOLS) <= _names(pyproject["project"]["optional-dependencies"]["dev"])
+    # A feature's own tests/ inside the package is left out of the wheel.
+    assert pyproject["tool"]["setuptools"]["packages"]["find"]["exclude"] == [
+        "*.tests", "*.tests.*"]
+    package = project / "src" / "xietong_shixiang"
+    assert not (package / "compliance").exists()
+    assert (project / "devtools" / "compliance" / "__init__.py").is_file()
+    assert (project / "devtools" / "bench" / "run.py").is_file()
+    assert not (project / "bench").exists()
+    assert not (project / "tests" / "loopback_stack.py").exists()
+    found = [path.relative_to(project).as_posix() for path in package.rglob("*.py")
+             if TOOLKIT_IMPORT.search(path.read_text(encoding="utf-8"))]
+    assert found == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 
 import pytest
@@ -207,3 +208,38 @@ def test_the_default_bake_installs_the_demo_feature(cookies, context):
     registry = (project / "src/xietong_shixiang/features/__init__.py").read_text(encoding="utf-8")
     assert '    "items",\n' in registry
     assert (project / "src/xietong_shixiang/features/items/migrations").is_dir()
+
+
+# Test and audit tools: the dev extra brings them, `pip install .` (the image) never.
+DEV_TOOLS = ("pytest", "ruff", "bandit", "pip-audit", "schemathesis", "hypothesis", "sslyze")
+TOOLKIT_IMPORT = re.compile(r"(?m)^\s*(?:from|import)\s+(?:devtools|tests)\b")
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[\[=<>~!;\s]", requirement, maxsplit=1)[0].lower()
+            for requirement in requirements}
+
+
+@pytest.mark.parametrize("context_override", [
+    {}, {"database": "postgresql", "cache": "redis", "oidc": True}], ids=_fixture_id)
+def test_the_runtime_package_ships_alone(cookies, context, context_override):
+    """src/<package>/ holds what runs in production; the toolkit and the tools stay out."""
+    project = _bake(cookies, context, **context_override)
+    with open(project / "pyproject.toml", "rb") as file:
+        pyproject = tomllib.load(file)
+    assert _names(pyproject["project"]["dependencies"]).isdisjoint(DEV_TOOLS)
+    assert set(DEV_TOOLS) <= _names(pyproject["project"]["optional-dependencies"]["dev"])
+    # A feature's own tests/ inside the package is left out of the wheel.
+    assert pyproject["tool"]["setuptools"]["packages"]["find"]["exclude"] == [
+        "*.tests", "*.tests.*"]
+    package = project / "src" / "xietong_shixiang"
+    assert not (package / "compliance").exists()
+    assert (project / "devtools" / "compliance" / "__init__.py").is_file()
+    assert (project / "devtools" / "bench" / "run.py").is_file()
+    assert not (project / "bench").exists()
+    assert not (project / "tests" / "loopback_stack.py").exists()
+    # A feature's own tests/ (left out of the wheel above) may use the test helpers.
+    found = [path.relative_to(project).as_posix() for path in package.rglob("*.py")
+             if "tests" not in path.relative_to(package).parts
+             and TOOLKIT_IMPORT.search(path.read_text(encoding="utf-8"))]
+    assert found == []

@@ -1,12 +1,13 @@
 """The Mozilla HTTP Observatory's header rules on a test client's response.
 
-The rules live in the app (`compliance.observatory`), where the live compliance check
-(`flask --app wsgi compliance check --url …`) scores a deployed app with them too.
+The rules live in the toolkit (`devtools/compliance/observatory.py`), where the live
+compliance check (`flask --app wsgi compliance check --url …`) scores a deployed app with
+them too.
 """
 
 from __future__ import annotations
 
-from {{ cookiecutter.__package_name }}.compliance.observatory import (
+from devtools.compliance.observatory import (
     Result,
     grade,
     parse_csp,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from devtools.html_forms import hidden_fields
 from flask.testing import FlaskClient
 
 CORP_ID = "ww5f3c2b1a0d9e8f7a"
@@ -58,24 +58,6 @@ def form_fields(params: dict[str, str], *, source: str = "oauth") -> dict[str, s
 
 def query_of(location: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(location).query, keep_blank_values=True)
-
-
-class _HiddenInputs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "input" and attributes.get("type") == "hidden":
-            self.fields[attributes["name"] or ""] = attributes.get("value") or ""
-
-
-def hidden_fields(html: str) -> dict[str, str]:
-    """The hidden inputs of a page, which a browser would post back."""
-    parser = _HiddenInputs()
-    parser.feed(html)
-    return parser.fields
 
 
 class SimClient:

@@ -13,12 +13,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from devtools.dev_cert import ensure_dev_cert
-from sqlalchemy import Column, Integer, MetaData, String, Table
-from werkzeug.serving import make_server
-
-from {{ cookiecutter.__package_name }} import cli, health
-from {{ cookiecutter.__package_name }}.compliance import (
+from devtools import PROJECT_ROOT, cli
+from devtools.compliance import (
     CHECK_IDS,
     FAIL,
     MANUAL,
@@ -32,16 +28,27 @@ from {{ cookiecutter.__package_name }}.compliance import (
     live,
     run_compliance_check,
 )
-from {{ cookiecutter.__package_name }}.compliance.colours import (
+from devtools.compliance.colours import (
     find_red,
     is_red,
     parse_colour,
 )
-from {{ cookiecutter.__package_name }}.compliance.registration import check_registration
-from {{ cookiecutter.__package_name }}.config import PROJECT_ROOT
+from devtools.compliance.registration import check_registration
+from devtools.dev_cert import ensure_dev_cert
+from sqlalchemy import Column, Integer, MetaData, String, Table
+from werkzeug.serving import make_server
+
+from {{ cookiecutter.__package_name }} import health
 from {{ cookiecutter.__package_name }}.security.tls import server_context
 
 from .fixtures import tables_created
+
+
+@pytest.fixture
+def runner(app):
+    """The app's commands plus the toolkit's, as `flask --app wsgi` has them in a checkout."""
+    cli.register_toolkit_commands(app)
+    return app.test_cli_runner()
 
 
 def statuses(results) -> dict[str, str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from {{ cookiecutter.__package_name }}.compliance import CHECK_IDS
-from {{ cookiecutter.__package_name }}.compliance.matrix import (
+from devtools import PROJECT_ROOT
+from devtools.compliance import CHECK_IDS
+from devtools.compliance.matrix import (
     APPLIES_TO,
     REQUIRED_CLAUSES,
     clause_coverage,
@@ -19,7 +19,6 @@ from {{ cookiecutter.__package_name }}.compliance.matrix import (
     parse_matrix,
     resolve_reference,
 )
-from {{ cookiecutter.__package_name }}.config import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 from devtools.dev_cert import ensure_dev_cert
+from devtools.nginx_conf import NGINX, render_loopback
+from devtools.nginx_conf import parse as parse_nginx_conf
 
 from {{ cookiecutter.__package_name }}.config import Config, ConfigError
 
-from .test_nginx_conf import NGINX, https_server, render_loopback
-from .test_nginx_conf import parse as parse_nginx_conf
+from .test_nginx_conf import https_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = PROJECT_ROOT / "deploy"
@@ -165,7 +166,7 @@ def test_the_image_holds_only_what_runs_in_production(dockerfile):
         sources = copied_sources(stages[name])
         for source in sources:
             assert (PROJECT_ROOT / source).exists(), f"COPY {source}: no such path"
-            assert not source.startswith(("devtools", "tests", "bench", "frontend", ".")), source
+            assert not source.startswith(("devtools", "tests", "frontend", ".")), source
         installs = " ".join(stages[name].args("RUN"))
         assert "[dev]" not in installs
     assert copied_sources(stages["frontend"]) == [
@@ -177,6 +178,12 @@ def test_the_image_holds_only_what_runs_in_production(dockerfile):
 def test_the_build_context_leaves_secrets_and_bulk_out():
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
     for pattern in (".env", "instance/", "src/instance/", ".venv/", "frontend/node_modules/"):
+        assert pattern in ignored
+
+
+def test_the_build_context_leaves_the_toolkit_and_every_test_out():
+    ignored = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
+    for pattern in ("devtools/", "tests/", "src/**/tests/"):
         assert pattern in ignored
 
 

@@ -26,8 +26,12 @@ import time
 
 import pytest
 import requests
-
-from .loopback_stack import LoopbackStack, missing_programs, process_alive, wait_until
+from devtools.loopback_stack import (
+    LoopbackStack,
+    missing_programs,
+    process_alive,
+    wait_until,
+)
 
 WORKERS = 4
 MAX_SECONDS = 120  # the load stops by itself after this, or after MAX_REQUESTS

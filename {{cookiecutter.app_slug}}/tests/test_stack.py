@@ -18,8 +18,7 @@ from __future__ import annotations
 import concurrent.futures
 
 import pytest
-
-from .loopback_stack import CACHE, LoopbackStack, missing_programs, wait_until
+from devtools.loopback_stack import CACHE, LoopbackStack, missing_programs, wait_until
 
 WORKERS = 4
 # With Redis, two instances as two hosts would run them; without, one host.

@@ -1,4 +1,8 @@
-"""Flask commands, registered in one place. Each is a thin shell over a testable function."""
+"""Flask commands, registered in one place. Each is a thin shell over a testable function.
+
+These are the commands production runs. The development toolkit's (`compliance check`)
+live in devtools/cli.py; wsgi.py adds them in a checkout.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate.cli import db as flask_migrate_group
 
 from . import features
-from .compliance import format_table, run_compliance_check, write_report
 from .config import Config
 from .contacts import sync_contacts
 from .data_export import (
@@ -177,37 +180,9 @@ def migration_group() -> click.Group:
     return group
 
 
-compliance_group = AppGroup("compliance", help="DB31DSJ/Z 003 合规自检与上线后巡检（§8.3 a、c）。")
-
-
-@compliance_group.command("check")
-@click.option("--url", help="同时巡检已部署的应用，例如 https://app.example.gov.cn（§8.3 c）。")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("docs/self-test-report.md"), show_default=True,
-              help="报告文件（Markdown；同名 .json 为机器可读版本）。")
-@click.option("--offline", is_flag=True, help="不运行需要联网的依赖漏洞审计。")
-@click.option("--live-only", is_flag=True, help="只做 --url 的线上检查（生产环境定时巡检用）。")
-@click.option("--cafile", type=click.Path(exists=True, dir_okay=False),
-              help="校验线上证书用的 CA 文件（内网自建 CA 时使用）。")
-def compliance_check(url: str | None, output: Path, offline: bool, live_only: bool,
-                     cafile: str | None) -> None:
-    """运行全部自动检查，打印结果表并写入自测报告；有不通过项时退出码为 1。"""
-    if live_only and not url:
-        raise click.UsageError("--live-only 需要同时给出 --url")
-    report = run_compliance_check(current_app.config["SETTINGS"],
-                                  current_app.jinja_env.globals["app_name"], url=url,
-                                  offline=offline, live_only=live_only, cafile=cafile)
-    click.echo(format_table(report))
-    json_path = write_report(report, output)
-    click.echo(f"报告已写入 {output} 和 {json_path}")
-    if report.failed:
-        raise SystemExit(1)
-
-
 def register_commands(app: Flask) -> None:
     app.cli.add_command(settings_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(contacts_group)
     app.cli.add_command(data_group)
     app.cli.add_command(migration_group())  # replaces the `db` of Migrate.init_app
-    app.cli.add_command(compliance_group)

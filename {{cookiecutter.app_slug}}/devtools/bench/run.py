@@ -1,22 +1,22 @@
 """`make bench`: throughput and latency of the production-like stack on this machine.
 
 DB31DSJ/Z 003 §6.2.4 h asks for a performance test and §6.3.3 a for answers within 5 s.
-tests/loopback_stack.py starts nginx (TLS) → gunicorn (deploy/gunicorn.conf.py) → the
+devtools/loopback_stack.py starts nginx (TLS) → gunicorn (deploy/gunicorn.conf.py) → the
 database{% if cookiecutter.cache == "redis" %} and Redis{% endif %} → the platform simulator on 127.0.0.1, and Debian's wrk loads it
 from the same machine. For each endpoint and each number of concurrent users (wrk
 connections): requests per second and the p50/p95/p99 latency. Also, from the same run:
 
 - the cost of the security stack: /api/me against a bare Flask route answering the same
-  JSON (bench/harness.py), served by the same workers behind the same nginx;
+  JSON (devtools/bench/harness.py), served by the same workers behind the same nginx;
 - logged-in requests spread over several sessions (`SESSIONS`), as from many people;
 - peak memory of each gunicorn worker (VmHWM and PSS from /proc);
 - how many access tokens the platform issued (one per token lifetime is the target).
 
 Figures, not a test: they depend on the machine and on what else runs on it; compare
-ratios from one run. Prints a table and writes bench/results.json.
+ratios from one run. Prints a table and writes devtools/bench/results.json.
 
-    python -m bench.run            # about 3 minutes on 2 cores
-    python -m bench.run --tiny     # a few seconds: checks the harness, not the numbers
+    python -m devtools.bench.run            # about 3 minutes on 2 cores
+    python -m devtools.bench.run --tiny     # a few seconds: checks the harness, not the numbers
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.loopback_stack import CACHE, LoopbackStack, missing_programs
+from {{ cookiecutter.__package_name }}.features import INSTALLED_FEATURES
+
+from ..loopback_stack import CACHE, LoopbackStack, missing_programs
 
 BENCH_DIR = Path(__file__).resolve().parent
 LUA_SCRIPT = BENCH_DIR / "wrk.lua"
@@ -60,18 +62,21 @@ class Endpoint:
     body: str = ""
 
 
+# The sample feature's list and create, measured when the app has it (include_demo).
+HAS_DEMO = "items" in INSTALLED_FEATURES
 ENDPOINTS = (
     Endpoint("bare Flask", "GET", "/_bench/me"),
     Endpoint("livez", "GET", "/livez"),
     Endpoint("healthz", "GET", "/healthz"),
     Endpoint("me", "GET", "/api/me", logged_in=True),
+) + ((
     Endpoint("items list", "GET", "/api/items", logged_in=True),
     Endpoint("items create", "POST", "/api/items", logged_in=True, body=ITEM_BODY),
-)
+) if HAS_DEMO else ())
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.run",
+    parser = argparse.ArgumentParser(prog="python -m devtools.bench.run",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--tiny", action="store_true",
                         help="1 s per endpoint at 2 users: checks the harness only")
@@ -267,12 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir, LoopbackStack(
             Path(workdir), workers=args.workers, relay=False,
-            app_factory="bench.harness:create_app_with_bare_route",
+            app_factory="devtools.bench.harness:create_app_with_bare_route",
             # The simulator's per-path rate limit would otherwise answer 45009 to logins.
             sim_env={"SIM_RATE_LIMIT_PER_MIN": "100000"}) as stack:
         sessions = [log_in(stack, SESSION_USERS[n % len(SESSION_USERS)])
                     for n in range(2 if args.tiny else SESSIONS)]
-        for n in range(SEEDED_ITEMS):  # something to list, for each of the users
+        for n in range(SEEDED_ITEMS if HAS_DEMO else 0):  # something to list, for each user
             post_item(stack, sessions[n % len(SESSION_USERS)])
         if not args.tiny:  # warm every path once, unrecorded
             for endpoint in ENDPOINTS:

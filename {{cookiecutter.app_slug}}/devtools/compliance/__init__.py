@@ -13,7 +13,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ..config import PROJECT_ROOT, Config
+from {{ cookiecutter.__package_name }}.config import Config
+
+from .. import PROJECT_ROOT
 from . import audit, backend, branding, h5, live
 from .matrix import load_matrix
 from .registration import check_registration, load_registration

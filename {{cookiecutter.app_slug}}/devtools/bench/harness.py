@@ -4,7 +4,8 @@
 security stack: no talisman headers, no server-side session lookup, no CSRF token, no
 masking log filter. The same gunicorn workers serve both behind the same nginx, so the
 ratio of the two in one run is the cost of the security stack alone. The route exists only
-in this harness (gunicorn is started with `bench.harness:create_app_with_bare_route`).
+in this harness (gunicorn is started with
+`devtools.bench.harness:create_app_with_bare_route`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..config import FIXED_PAGE_WIDTH, PAGE_WIDTH_MODE, Config, ConfigError
+from {{ cookiecutter.__package_name }} import create_app
+from {{ cookiecutter.__package_name }}.config import (
+    FIXED_PAGE_WIDTH,
+    PAGE_WIDTH_MODE,
+    Config,
+    ConfigError,
+)
+from {{ cookiecutter.__package_name }}.extensions import db
+from {{ cookiecutter.__package_name }}.privacy import SENSITIVE_PROFILE_FIELDS
+
 from .results import FAIL, PASS, SKIPPED, CheckResult
 
 HTTPS_CLAUSE = "§8.3 b"
@@ -144,8 +153,12 @@ def _throwaway_certificate(folder: Path) -> tuple[Path, Path] | None:
 
 
 def server_context_versions() -> tuple[str, str] | None:
-    """(minimum, maximum) TLS versions of security/tls.py's context, or None if unknown."""
-    from ..security import tls
+    """(minimum, maximum) TLS versions of security/tls.py's context, or None if unknown.
+
+    Imported here, not at the top: an app without security/tls.py gets that reported
+    (check_tls_settings) instead of a self-test that cannot start.
+    """
+    from {{ cookiecutter.__package_name }}.security import tls
 
     with tempfile.TemporaryDirectory() as folder:
         files = _throwaway_certificate(Path(folder))
@@ -199,8 +212,6 @@ def check_tls_settings(project_root: Path) -> CheckResult:
 
 def _health_answer(settings: Config, database_url: str, instance: Path) -> tuple[int, dict, str]:
     """Build a throwaway app on `database_url` and GET /healthz in-process."""
-    from .. import create_app
-
     config = dataclasses.replace(
         settings, database_url=database_url, ywxt_api_base=CLOSED_PORT_URL,
         health_cache_seconds=0, testing=True, frontend_dist=instance / "no-frontend",
@@ -216,8 +227,6 @@ def _health_answer(settings: Config, database_url: str, instance: Path) -> tuple
 
 
 def _get_health(app) -> tuple[int, dict, str]:
-    from ..extensions import db
-
     with app.app_context():
         # An unreachable database is the point of the second probe.
         with contextlib.suppress(Exception):
@@ -303,9 +312,6 @@ def check_no_sensitive_columns(metadata=None) -> CheckResult:
     A column whose name only looks sensitive can be marked with
     `mapped_column(..., info={"not_sensitive": "why"})`; the reason shows in the report.
     """
-    from ..extensions import db
-    from ..privacy import SENSITIVE_PROFILE_FIELDS
-
     metadata = db.metadata if metadata is None else metadata
     fields = (*SENSITIVE_PROFILE_FIELDS, *EXTRA_SENSITIVE_NAMES)
     requirement = "敏感个人信息不保存、不落地（数据库结构中无敏感字段）"

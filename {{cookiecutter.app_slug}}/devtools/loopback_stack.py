@@ -1,4 +1,5 @@
-"""A production-like stack on loopback, for test_stack.py, test_rolling_update.py and bench/.
+"""A production-like stack on loopback, for bench/ (`make bench`) and the stack tests
+(tests/test_stack.py, tests/test_rolling_update.py).
 
     client ──HTTPS──▶ nginx (deploy/nginx.conf rendered for 127.0.0.1, dev_cert certificate)
                         └─▶ gunicorn instance(s) (deploy/gunicorn.conf.py, GUNICORN_WORKERS)
@@ -38,12 +39,13 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from devtools.dev_cert import DevCert, ensure_dev_cert
 
-from .platform_sim_support import AGENT_ID, CORP_ID, PC_AGENT_ID, SECRET, hidden_fields
-from .test_nginx_conf import NGINX, missing_nginx_packages, render_loopback
+from . import PROJECT_ROOT
+from .dev_cert import DevCert, ensure_dev_cert
+from .html_forms import hidden_fields
+from .nginx_conf import NGINX, missing_nginx_packages, render_loopback
+from .platform_sim.settings import SimSettings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
 # The virtualenv running the tests: its gunicorn and flask serve the stack.
 BIN = Path(sys.executable).parent
@@ -209,7 +211,7 @@ def gunicorn_conf(version: str, run_dir: Path) -> str:
     rewritten copy hands the next release its APP_VERSION, as a new release on disk would.
     """
     return (GUNICORN_CONF.read_text(encoding="utf-8")
-            + "\n\n# ---- loopback stack (tests/loopback_stack.py): this release's settings\n"
+            + "\n\n# ---- loopback stack (devtools/loopback_stack.py): this release's settings\n"
             + f"raw_env = {[f'APP_VERSION={version}']!r}\n"
             + f"access_log_format = {ACCESS_LOG_FORMAT!r}\n"
             # One control socket per instance, not the shared $HOME/.gunicorn/gunicorn.ctl.
@@ -396,6 +398,8 @@ class LoopbackStack:
 
     def app_env(self) -> dict[str, str]:
         """A complete production environment pointing at the loopback services."""
+        # The app is registered with the simulator as the simulator is configured.
+        platform = SimSettings.from_env(self.sim_env)
         env = {
             **self.base_env(),
             "APP_ENV": "production",
@@ -407,10 +411,10 @@ class LoopbackStack:
             "YWXT_OAUTH_AUTHORIZE_URL": f"{self.sim_url}/connect/oauth2/authorize",
             "YWXT_WEB_LOGIN_URL": f"{self.sim_url}/wwlogin/sso/login",
             "YWXT_JSSDK_URL": f"{self.sim_url}/jssdk/jweixin.js",
-            "YWXT_CORP_ID": CORP_ID,
-            "YWXT_AGENT_ID": AGENT_ID,
-            "YWXT_PC_AGENT_ID": PC_AGENT_ID,
-            "YWXT_SECRET": SECRET,
+            "YWXT_CORP_ID": platform.corp_id,
+            "YWXT_AGENT_ID": platform.agent_id,
+            "YWXT_PC_AGENT_ID": platform.pc_agent_id,
+            "YWXT_SECRET": platform.secret,
             "TRUSTED_PROXY_HOPS": "1",
             "REQUESTS_CA_BUNDLE": str(self.cert.ca),
         }

@@ -74,6 +74,44 @@ def test_default_bake_passes_its_whole_suite_without_a_system_node(default_app,
     assert "跳过浏览器测试" not in output, "Chromium is installed by make test: e2e must run"
 
 
+def run_in(project: Path, *command: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """A command from the app's virtualenv, as its README tells a developer to run it."""
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+    environ["PATH"] = f"{project / '.venv' / 'bin'}{os.pathsep}{environ['PATH']}"
+    return subprocess.run(list(command), cwd=project, env=environ, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_factory):
+    """include_demo=false: the core alone passes its whole suite; `flask feature new` then
+    writes a slice whose own tests, lint, type check and build pass as generated."""
+    project = bake(tmp_path_factory.mktemp("core"), include_demo=False)
+    result = make(project, "test")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert " passed" in output and " failed" not in output
+
+    scaffold = run_in(project, "flask", "--app", "wsgi", "feature", "new", "leave",
+                      "--title", "请假申请")
+    assert scaffold.returncode == 0, scaffold.stdout + scaffold.stderr
+    assert "功能“请假申请”（leave）已创建并登记" in scaffold.stdout
+    refused = run_in(project, "flask", "--app", "wsgi", "feature", "new", "leave",
+                     "--title", "请假申请")
+    assert refused.returncode == 1
+    assert "已经存在" in refused.stderr and "Traceback" not in refused.stderr
+
+    for command in (["ruff", "check", "."],
+                    ["flask", "--app", "wsgi", "db", "upgrade"],
+                    ["pytest", "-q", "-p", "no:cacheprovider",
+                     "src/xietong_shixiang/features/leave", "tests/test_openapi.py",
+                     "tests/test_migrations.py", "tests/test_features.py"]):
+        done = run_in(project, *command)
+        assert done.returncode == 0, (command, (done.stdout + done.stderr)[-4000:])
+    front = make(project, "test-frontend")  # type check, build, unit and browser tests
+    assert front.returncode == 0, (front.stdout + front.stderr)[-4000:]
+
+
 def test_postgresql_bake_passes_its_backend_suite_on_postgresql(tmp_path_factory):
     project = bake(tmp_path_factory.mktemp("pg"), database="postgresql")
     result = make(project, "test-backend")

@@ -14,8 +14,9 @@ import re
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from {{ cookiecutter.__package_name }} import features
 from {{ cookiecutter.__package_name }}.auth.sessions import SAFE_METHODS
-from {{ cookiecutter.__package_name }}.openapi import operation_of
+from {{ cookiecutter.__package_name }}.openapi import build_spec, operation_of
 
 from .fixtures import APP_ORIGIN
 
@@ -109,3 +110,29 @@ def test_flask_openapi_writes_the_document_for_the_review(client, runner, tmp_pa
     validate(written)
     assert written["servers"] == [{"url": "https://app.example.gov.cn"}]
     assert written == {**served(client), "servers": written["servers"]}
+
+
+def test_the_document_splits_into_the_core_and_each_feature(app, runner, tmp_path):
+    """`flask openapi --part`: the front end's types are generated per part (make api-types)."""
+    whole = build_spec(app)
+    parts = ["core", *(feature.name for feature in features.installed(app))]
+    documents = {}
+    for part in parts:
+        target = tmp_path / f"{part}.json"
+        result = runner.invoke(args=["openapi", "--part", part, "--output", str(target)])
+        assert result.exit_code == 0, result.output
+        documents[part] = json.loads(target.read_text(encoding="utf-8"))
+        validate(documents[part])
+    # Every operation is in exactly one part, with the schemas it uses and no others.
+    assert sorted(path for document in documents.values() for path in document["paths"]) == \
+        sorted(whole["paths"])
+    assert "/api/me" in documents["core"]["paths"]
+    for document in documents.values():
+        text = json.dumps(document["paths"])
+        for name in document["components"]["schemas"]:
+            if name != "Error":  # the shared error answers refer to it
+                assert f"#/components/schemas/{name}" in json.dumps(document["components"]) \
+                    or f"#/components/schemas/{name}" in text, name
+    refused = runner.invoke(args=["openapi", "--part", "nope", "--output", "-"])
+    assert refused.exit_code == 2
+    assert "没有名为 nope 的部分" in refused.output

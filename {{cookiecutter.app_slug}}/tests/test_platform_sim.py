@@ -590,7 +590,7 @@ def test_textcard_validation(sim, card, errcode):
 
 
 def test_over_long_textcard_fields_are_truncated_as_the_platform_does(sim, sim_state):
-    """path/90236: title ≤128 bytes, description ≤512 bytes, btntxt ≤4 characters, "超过会自动截断"."""
+    """path/90236: title ≤128 bytes, description ≤512, btntxt ≤4 characters: "超过会自动截断"."""
     card = {"title": "标题" * 30, "description": "描述" * 100,
             "url": "http://127.0.0.1:5000/#/items/1", "btntxt": "点击查看详情"}
     answer = sim.post("/cgi-bin/message/send", {"msgtype": "textcard", "agentid": AGENT_ID,
@@ -839,6 +839,8 @@ def test_todo_add_requires_the_appendix_c_fields(sim, sim_state, missing):
     ({"agentid": "1"}, 40056),
     ({"pcAgentId": AGENT_ID}, 40056),
     ({"type": 2}, 40058),
+    ({"sendMessage": "1"}, 40058),
+    ({"agentid": int(AGENT_ID)}, 40058),
     ({"taskNum": "含中文"}, 40058),
 ])
 def test_todo_add_validates_values(sim, fields, errcode):
@@ -848,7 +850,8 @@ def test_todo_add_validates_values(sim, fields, errcode):
 def test_todo_update_changes_status(sim, sim_state):
     sim.todo("T0005")
     answer = sim.post("/cgi-bin/todo/update", {
-        "taskNum": "T0005", "status": 1, "readStatus": 1,
+        "taskNum": "T0005", "agentid": AGENT_ID, "pcAgentId": PC_AGENT_ID, "status": 1,
+        "readStatus": 1,
         "doneUrl": "http://127.0.0.1:5000/m/items/1?done=1",
         "pcDoneUrl": "http://127.0.0.1:5000/items/1?done=1"})
     assert answer == {"code": 0, "msg": "ok", "data": {"errcode": 0, "errmsg": "ok"}}
@@ -860,18 +863,27 @@ def test_todo_update_changes_status(sim, sim_state):
 
 @pytest.mark.parametrize(("body", "errcode"), [
     ({"taskNum": "T-unknown", "status": 1}, 60136),
-    ({"status": 1}, 40063),
+    ({"taskNum": None, "status": 1}, 40063),
     ({"taskNum": "T0006"}, 40063),
     ({"taskNum": "T0006", "status": 7}, 40058),
+    ({"taskNum": "T0006", "status": "1"}, 40058),
+    ({"taskNum": "T0006", "status": 1, "agentid": None}, 40063),
+    ({"taskNum": "T0006", "status": 1, "pcAgentId": AGENT_ID}, 40056),
 ])
 def test_todo_update_errors(sim, body, errcode):
     sim.todo("T0006")
+    body = {"agentid": AGENT_ID, "pcAgentId": PC_AGENT_ID, **body}
+    body = {name: value for name, value in body.items() if value is not None}
     assert sim.post("/cgi-bin/todo/update", body)["data"]["errcode"] == errcode
 
 
+def _event(event_id: str, operation: str) -> dict:
+    return {"eventId": event_id, "operation": operation, "outcome": "ok", "errcode": 0,
+            "durationMs": 35.2, "async": True, "occurredAt": 1_800_000_000}
+
+
 def test_datacollect_report_stores_events_once(sim, sim_state):
-    events = [{"eventId": "e1", "operation": "todo.add", "result": "ok"},
-              {"eventId": "e2", "operation": "message.send", "result": "ok"}]
+    events = [_event("e1", "/cgi-bin/todo/add"), _event("e2", "/cgi-bin/message/send")]
     first = sim.post("/cgi-bin/datacollect/report", {"agentid": AGENT_ID, "events": events})
     assert first["data"] == {"errcode": 0, "errmsg": "ok", "accepted": 2, "duplicates": 0}
     again = sim.post("/cgi-bin/datacollect/report", {"agentid": AGENT_ID, "events": events[:1]})
@@ -879,9 +891,16 @@ def test_datacollect_report_stores_events_once(sim, sim_state):
     assert [r["event"]["eventId"] for r in sim_state.reports] == ["e1", "e2"]
 
 
-@pytest.mark.parametrize("body", [{"events": []}, {"events": [{"eventId": "x"}]}, {}])
-def test_datacollect_report_validates(sim, body):
-    assert sim.post("/cgi-bin/datacollect/report", body)["data"]["errcode"] == 40063
+@pytest.mark.parametrize(("body", "errcode"), [
+    ({"agentid": AGENT_ID, "events": []}, 40063),
+    ({"agentid": AGENT_ID, "events": [{"eventId": "x"}]}, 40063),
+    ({"events": [_event("e1", "/cgi-bin/todo/add")]}, 40063),
+    ({"agentid": AGENT_ID, "events": [{**_event("e1", "/x"), "async": "yes"}]}, 40058),
+    ({"agentid": AGENT_ID, "events": [{**_event("e1", "/x"), "outcome": "maybe"}]}, 40058),
+    ({"agentid": AGENT_ID, "events": [_event(f"e{n}", "/x") for n in range(501)]}, 40058),
+])
+def test_datacollect_report_validates(sim, body, errcode):
+    assert sim.post("/cgi-bin/datacollect/report", body)["data"]["errcode"] == errcode
 
 
 def test_token_errors_on_envelope_paths_travel_inside_data(sim):

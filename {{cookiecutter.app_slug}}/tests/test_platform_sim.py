@@ -533,9 +533,14 @@ def test_shim_renders_with_the_seeded_contacts(sim):
     assert config["base"] == "http://localhost"
     assert {"zhangwei", "canary"} <= {u["userid"] for u in config["users"]}
     assert not [v for v in CANARY_SECRETS.values() if v in script]
-    for api_name in ("openChatWithMsg", "selectEnterpriseContact", "checkJsApi", "agentConfig",
-                     "showWatermark", "getLocation", "scanQRCode", "closeWindow"):
+    # The client's bridge under the client's names, and no SDK of its own: the page brings
+    # @wecom/jssdk or jweixin, which call the bridge.
+    for api_name in ("preVerifyJSAPI", "agentConfig", "openChatWithMsg", "selectEnterpriseContact",
+                     "checkJsApi", "showWatermark", "geoLocation", "imagePreview", "previewFile",
+                     "scanQRCode", "closeWindow", "historyBack"):
         assert api_name in script
+    assert "window.WeixinJSBridge = bridge" in script
+    assert "window.wx" not in script
     assert "JSON.stringify(check)" in script  # checkResult is a string
 
 

@@ -401,9 +401,13 @@ function wecomDriver(ww: WecomSdk, deps: JssdkDeps, timeoutMs: number): Driver {
     nonceStr: sig.nonceStr,
     signature: sig.signature,
   })
-  const failure = (error: unknown, fallback: string) => {
-    const res = error as WxResult | undefined
-    return String(res?.errMsg ?? res?.err_msg ?? (error instanceof Error ? error.message : fallback))
+  /** null once `task` succeeds, else the client's errMsg; a silent client times out. */
+  const settled = (task: Promise<unknown>, api: string): Promise<string | null> => {
+    const failure = (error: unknown) => {
+      const res = error as WxResult | undefined
+      return String(res?.errMsg ?? res?.err_msg ?? (error instanceof Error ? error.message : `${api}:fail`))
+    }
+    return withTimeout(task.then(() => null, failure), timeoutMs, () => `${api}:timeout`)
   }
 
   return {
@@ -420,24 +424,16 @@ function wecomDriver(ww: WecomSdk, deps: JssdkDeps, timeoutMs: number): Driver {
           ? async (url) => fields(url === signedUrl ? agentSig : await deps.fetchAgentSignature(url))
           : undefined,
       })
-      const configError = await withTimeout(
-        ww.ensureCorpConfigReady().then(
-          () => null,
-          (error: unknown) => failure(error, 'config:fail'),
-        ),
-        timeoutMs,
-        () => 'config:timeout',
-      )
+      // With an agent signature on the client, ww's config IS agentConfig (it then sends the
+      // agent's verify fields with every call, config included); corp config is the fallback.
+      let agentError = 'agent signature failed'
+      if (agentSig) {
+        const agentFailure = await settled(ww.ensureAgentConfigReady(), 'agentConfig')
+        if (!agentFailure) return agentOutcome(null)
+        agentError = agentFailure
+      }
+      const configError = await settled(ww.ensureCorpConfigReady(), 'config')
       if (configError) return unavailable('config-failed', configError)
-      if (!agentSig) return agentOutcome('agent signature failed')
-      const agentError = await withTimeout(
-        ww.ensureAgentConfigReady().then(
-          () => null,
-          (error: unknown) => failure(error, 'agentConfig:fail'),
-        ),
-        timeoutMs,
-        () => 'agentConfig:timeout',
-      )
       return agentOutcome(agentError)
     },
 

@@ -473,12 +473,11 @@ describe('@wecom/jssdk (the default when the platform script defines no wx)', ()
     expect(deps.loadScript).toHaveBeenCalledWith('http://127.0.0.1:5001/jssdk/jweixin.js')
     expect(ww.register).toHaveBeenCalledTimes(1)
     expect(options()).toMatchObject({ corpId: CORP_SIGNATURE.appId, agentId: AGENT_SIGNATURE.agentid, jsApiList: [...JS_API_LIST] })
-    // The prefetched signatures answer ww's callbacks: one fetch each.
-    expect(calls.slice(0, 2)).toEqual([
-      { api: 'config', params: { timestamp: 1414587457, nonceStr: 'Wm3WZYTPz0wzccnW', signature: CORP_SIGNATURE.signature } },
+    // On the client ww's config is agentConfig alone, answered by the prefetched signature.
+    expect(calls).toEqual([
       { api: 'agentConfig', params: { timestamp: 1414587458, nonceStr: 'agentNonce123456', signature: AGENT_SIGNATURE.signature } },
     ])
-    expect(deps.fetchCorpSignature).toHaveBeenCalledTimes(1)
+    expect(deps.fetchAgentSignature).toHaveBeenCalledTimes(1)
   })
 
   it('signs a new URL when ww asks for one (history routing)', async () => {
@@ -494,19 +493,32 @@ describe('@wecom/jssdk (the default when the platform script defines no wx)', ()
     expect(deps.loadScript).not.toHaveBeenCalled()
   })
 
-  it('reports config-failed and agent-config-failed with the client errMsg', async () => {
-    await expect(setupWw({ configError: 'config:invalid signature' }).sdk.ready()).resolves.toEqual({
-      available: false,
-      agentAvailable: false,
-      reason: 'config-failed',
-      detail: 'config:invalid signature',
-    })
-    await expect(setupWw({ agentError: 'agentConfig:invalid signature' }).sdk.ready()).resolves.toEqual({
+  it('falls back to corp config when agentConfig fails: basic APIs only', async () => {
+    const { calls, sdk } = setupWw({ agentError: 'agentConfig:invalid signature' })
+    await expect(sdk.ready()).resolves.toEqual({
       available: true,
       agentAvailable: false,
       reason: 'agent-config-failed',
       detail: 'agentConfig:invalid signature',
     })
+    expect(calls.map((call) => call.api)).toEqual(['agentConfig', 'config'])
+    expect(calls[1].params).toEqual({ timestamp: 1414587457, nonceStr: 'Wm3WZYTPz0wzccnW', signature: CORP_SIGNATURE.signature })
+  })
+
+  it('reports config-failed with the client errMsg when both fail', async () => {
+    const both = setupWw({ agentError: 'agentConfig:invalid signature', configError: 'preVerifyJSAPI:invalid signature' })
+    await expect(both.sdk.ready()).resolves.toEqual({
+      available: false,
+      agentAvailable: false,
+      reason: 'config-failed',
+      detail: 'preVerifyJSAPI:invalid signature',
+    })
+  })
+
+  it('uses corp config alone when the agent signature cannot be had', async () => {
+    const { calls, sdk } = setupWw({}, { fetchAgentSignature: vi.fn(async (): Promise<AgentSignature> => Promise.reject(new Error('400'))) })
+    await expect(sdk.ready()).resolves.toMatchObject({ available: true, agentAvailable: false, reason: 'agent-config-failed' })
+    expect(calls.map((call) => call.api)).toEqual(['config'])
   })
 
   it('reports script-failed when @wecom/jssdk cannot be loaded', async () => {
@@ -528,7 +540,7 @@ describe('@wecom/jssdk (the default when the platform script defines no wx)', ()
     await expect(sdk.selectEnterpriseContact()).resolves.toEqual({ users: [{ userid: 'lisi', name: '李四', avatar: undefined }], departments: [] })
     await sdk.previewFile({ url: 'http://127.0.0.1:5000/a.pdf', name: '材料.pdf', size: 22189 })
     await expect(sdk.getNetworkType()).resolves.toBe('wifi')
-    expect(calls.slice(2).map((call) => call.api)).toEqual([
+    expect(calls.slice(1).map((call) => call.api)).toEqual([
       'checkJsApi',
       'openChatWithMsg',
       'selectEnterpriseContact',

@@ -254,6 +254,7 @@ describe('outside the platform client', () => {
       detail: undefined,
     })
     expect(deps.loadScript).not.toHaveBeenCalled()
+    expect(deps.loadWecom).not.toHaveBeenCalled() // the @wecom/jssdk chunk stays on the server
     expect(deps.fetchCorpSignature).not.toHaveBeenCalled()
   })
 

@@ -87,6 +87,10 @@ class SimClient:
         assert answer.status_code in (200, 201), answer.get_data(as_text=True)
         return answer.get_json()
 
+    def calls_recorded(self, path: str) -> list[dict]:
+        """The simulator's call record for one path (GET /_sim/calls)."""
+        return self.client.get("/_sim/calls", query_string={"path": path}).get_json()["calls"]
+
     def pick_user(self, userid: str, **overrides: str):
         """Authorize page → pick a user; returns the response (302, or the consent page)."""
         page = self.client.get("/connect/oauth2/authorize",

@@ -279,6 +279,18 @@ def test_unknown_or_missing_code(sim, code, errcode):
     assert sim.get("/cgi-bin/auth/getuserinfo", code=code)["errcode"] == errcode
 
 
+def test_legacy_getuserinfo_answers_with_capitalised_keys(sim):
+    code = sim.login("lina", scope="snsapi_privateinfo")
+    answer = sim.get("/cgi-bin/user/getuserinfo", code=code)
+    assert answer["errcode"] == 0
+    assert answer["UserId"] == "lina"
+    assert "DeviceId" in answer
+    assert "userid" not in answer
+    assert sim.post("/cgi-bin/auth/getuserdetail",
+                    {"user_ticket": answer["user_ticket"]})["mobile"] == "13900001002"
+    assert sim.get("/cgi-bin/user/getuserinfo", code=code)["errcode"] == 40029
+
+
 def test_getuserdetail_returns_the_canary_sensitive_fields(sim):
     ticket = sim.get("/cgi-bin/auth/getuserinfo",
                      code=sim.login("canary", scope="snsapi_privateinfo"))["user_ticket"]
@@ -362,6 +374,17 @@ def test_simplelist_is_not_recursive(sim):
     assert all(set(u) == {"userid", "name", "department"} for u in members)
     division_one = sim.get("/cgi-bin/user/simplelist", department_id=4)["userlist"]
     assert "huangmin" in {u["userid"] for u in division_one}  # a second department counts
+
+
+def test_legacy_user_list_has_the_user_get_fields_of_direct_members(sim):
+    answer = sim.get("/cgi-bin/user/list", department_id=3)
+    assert answer["errcode"] == 0
+    users = {u["userid"]: u for u in answer["userlist"]}
+    assert set(users) == {"wangfang", "liuyang", "canary"}
+    assert users["wangfang"]["position"] == "信息中心主任"
+    for user in users.values():
+        assert not SENSITIVE_FIELDS & set(user)
+    assert sim.get("/cgi-bin/user/list", department_id=99)["errcode"] == 60003
 
 
 def test_visible_range_limits_contacts(sim):
@@ -510,9 +533,14 @@ def test_shim_renders_with_the_seeded_contacts(sim):
     assert config["base"] == "http://localhost"
     assert {"zhangwei", "canary"} <= {u["userid"] for u in config["users"]}
     assert not [v for v in CANARY_SECRETS.values() if v in script]
-    for api_name in ("openChatWithMsg", "selectEnterpriseContact", "checkJsApi", "agentConfig",
-                     "showWatermark", "getLocation", "scanQRCode", "closeWindow"):
+    # The client's bridge under the client's names, and no SDK of its own: the page brings
+    # @wecom/jssdk or jweixin, which call the bridge.
+    for api_name in ("preVerifyJSAPI", "agentConfig", "openChatWithMsg", "selectEnterpriseContact",
+                     "checkJsApi", "showWatermark", "geoLocation", "imagePreview", "previewFile",
+                     "scanQRCode", "closeWindow", "historyBack"):
         assert api_name in script
+    assert "window.WeixinJSBridge = bridge" in script
+    assert "window.wx" not in script
     assert "JSON.stringify(check)" in script  # checkResult is a string
 
 
@@ -544,9 +572,10 @@ def test_message_send_to_a_department_includes_sub_departments(sim, sim_state):
 
 
 @pytest.mark.parametrize(("fields", "errcode"), [
-    ({"msgtype": "voice"}, 40008),
+    ({"msgtype": "sticker"}, 40008),
+    ({"msgtype": "image"}, 40058),
     ({"text": {"content": "  "}}, 44004),
-    ({"text": {"content": "字" * 700}}, 45002),
+    ({"msgtype": "markdown", "markdown": {"content": "字" * 700}}, 45002),
     ({"agentid": 1000003}, 40056),
     ({"touser": ""}, 82001),
 ])
@@ -559,12 +588,110 @@ def test_message_send_validates(sim, fields, errcode):
     ({"description": "d", "url": "http://127.0.0.1:5000/"}, 41016),
     ({"title": "t", "url": "http://127.0.0.1:5000/"}, 41033),
     ({"title": "t", "description": "d"}, 41010),
-    ({"title": "t", "description": "d", "url": "http://127.0.0.1:5000/", "btntxt": "点击查看详情"},
-     40058),
 ])
 def test_textcard_validation(sim, card, errcode):
     body = {"msgtype": "textcard", "agentid": AGENT_ID, "touser": "lina", "textcard": card}
     assert sim.post("/cgi-bin/message/send", body)["errcode"] == errcode
+
+
+def test_over_long_textcard_fields_are_truncated_as_the_platform_does(sim, sim_state):
+    """path/90236: title ≤128 bytes, description ≤512, btntxt ≤4 characters: "超过会自动截断"."""
+    card = {"title": "标题" * 30, "description": "描述" * 100,
+            "url": "http://127.0.0.1:5000/#/items/1", "btntxt": "点击查看详情"}
+    answer = sim.post("/cgi-bin/message/send", {"msgtype": "textcard", "agentid": AGENT_ID,
+                                                "touser": "lina", "textcard": card})
+    assert answer["errcode"] == 0
+    delivered = sim_state.messages[-1].content
+    assert len(delivered["title"].encode()) <= 128
+    assert delivered["title"] == ("标题" * 30)[:42]  # 42 three-byte characters, none cut
+    assert delivered["description"] == ("描述" * 100)[:170]
+    assert delivered["btntxt"] == "点击查看"
+
+
+def test_over_long_text_is_truncated_by_message_send_but_refused_in_a_chat(sim, sim_state):
+    answer = sim.post("/cgi-bin/message/send", _text(touser="lina", text={"content": "字" * 700}))
+    assert answer["errcode"] == 0
+    assert sim_state.messages[-1].content["content"] == "字" * 682
+    sim.post("/cgi-bin/appchat/create", {"userlist": ["lina", "zhangwei"], "chatid": "c1"})
+    chat = sim.post("/cgi-bin/appchat/send", {"chatid": "c1", "msgtype": "text",
+                                              "text": {"content": "字" * 700}})
+    assert chat["errcode"] == 45002
+
+
+def test_every_msgtype_of_message_send_is_accepted_and_recorded(sim, sim_state):
+    image = _upload(sim, "image", "封面.png", b"\x89PNG sample")["media_id"]
+    voice = _upload(sim, "voice", "语音.amr", b"#!AMR sample")["media_id"]
+    video = _upload(sim, "video", "视频.mp4", b"....ftypmp42")["media_id"]
+    document = _upload(sim, "file", "说明.pdf", b"%PDF-1.4 sample")["media_id"]
+    link = "http://127.0.0.1:5000/#/items/1"
+    contents = {
+        "text": {"content": "请办理"},
+        "image": {"media_id": image},
+        "voice": {"media_id": voice},
+        "video": {"media_id": video, "title": "视频", "description": "说明"},
+        "file": {"media_id": document},
+        "textcard": {"title": "待办", "description": "请办理", "url": link},
+        "news": {"articles": [{"title": "通知", "description": "摘要", "url": link,
+                               "picurl": "http://127.0.0.1:5000/cover.png"}]},
+        "mpnews": {"articles": [{"title": "通知", "thumb_media_id": image, "content": "<p>正文</p>",
+                                 "digest": "摘要"}]},
+        "markdown": {"content": "**请办理**"},
+        "miniprogram_notice": {"appid": "wx123", "title": "会议室预订成功"},
+        "template_card": {"card_type": "text_notice", "main_title": {"title": "通知"}},
+    }
+    for msgtype, content in contents.items():
+        answer = sim.post("/cgi-bin/message/send", {"touser": "lina", "msgtype": msgtype,
+                                                    "agentid": AGENT_ID, msgtype: content})
+        assert answer["errcode"] == 0, (msgtype, answer)
+    assert [m.msgtype for m in sim_state.messages] == list(contents)
+
+
+@pytest.mark.parametrize(("msgtype", "content", "errcode"), [
+    ("image", {"media_id": "no-such-media"}, 40007),
+    ("news", {"articles": []}, 40058),
+    ("news", {"articles": [{"title": "t", "url": "http://127.0.0.1:5000/"}] * 9}, 40058),
+    ("news", {"articles": [{"title": "t"}]}, 41010),
+    ("news", {"articles": [{"url": "http://127.0.0.1:5000/"}]}, 41016),
+    ("mpnews", {"articles": [{"title": "t", "thumb_media_id": "x", "content": "c"}]}, 40007),
+])
+def test_media_and_article_rules(sim, msgtype, content, errcode):
+    answer = sim.post("/cgi-bin/message/send", {"touser": "lina", "msgtype": msgtype,
+                                                "agentid": AGENT_ID, msgtype: content})
+    assert answer["errcode"] == errcode
+
+
+def test_media_ids_expire_after_three_days(sim):
+    image = _upload(sim, "image", "a.png", b"\x89PNG sample")["media_id"]
+    advance(sim, 3 * 24 * 3600)
+    sim._token = None
+    answer = sim.post("/cgi-bin/message/send", _text(touser="lina", msgtype="image",
+                                                     image={"media_id": image}))
+    assert answer["errcode"] == 40007
+
+
+def test_json_bodies_are_read_whatever_the_content_type(sim, sim_state):
+    """wechatpy posts JSON bytes without Content-Type; the platform reads them anyway."""
+    body = json.dumps(_text(touser="lina"), ensure_ascii=False).encode()
+    for headers in ({}, {"Content-Type": "text/plain"}, {"Content-Type": "application/json"}):
+        answer = sim.client.post("/cgi-bin/message/send", data=body, headers=headers,
+                                 query_string={"access_token": sim.token()}).get_json()
+        assert answer["errcode"] == 0, headers
+    assert len(sim_state.messages) == 3
+    assert sim.client.post("/cgi-bin/message/send", data=b"{not json",
+                           query_string={"access_token": sim.token()}).get_json()[
+        "errcode"] == 40058
+
+
+def test_unknown_paths_and_wrong_methods_answer_a_json_errcode(sim):
+    unknown = sim.client.get("/cgi-bin/no/such/api", query_string={"access_token": "x"})
+    assert unknown.status_code == 200
+    assert unknown.get_json()["errcode"] == 40066
+    post_only = sim.client.get("/cgi-bin/message/send")
+    assert post_only.status_code == 200
+    assert post_only.get_json()["errcode"] == 43002
+    get_only = sim.client.post("/cgi-bin/gettoken", json={})
+    assert get_only.get_json()["errcode"] == 43001
+    assert sim.calls_recorded("/cgi-bin/no/such/api")[0]["errcode"] == 40066
 
 
 def test_duplicate_check_suppresses_identical_messages_inside_the_window(sim, sim_state):
@@ -717,6 +844,8 @@ def test_todo_add_requires_the_appendix_c_fields(sim, sim_state, missing):
     ({"agentid": "1"}, 40056),
     ({"pcAgentId": AGENT_ID}, 40056),
     ({"type": 2}, 40058),
+    ({"sendMessage": "1"}, 40058),
+    ({"agentid": int(AGENT_ID)}, 40058),
     ({"taskNum": "含中文"}, 40058),
 ])
 def test_todo_add_validates_values(sim, fields, errcode):
@@ -726,7 +855,8 @@ def test_todo_add_validates_values(sim, fields, errcode):
 def test_todo_update_changes_status(sim, sim_state):
     sim.todo("T0005")
     answer = sim.post("/cgi-bin/todo/update", {
-        "taskNum": "T0005", "status": 1, "readStatus": 1,
+        "taskNum": "T0005", "agentid": AGENT_ID, "pcAgentId": PC_AGENT_ID, "status": 1,
+        "readStatus": 1,
         "doneUrl": "http://127.0.0.1:5000/m/items/1?done=1",
         "pcDoneUrl": "http://127.0.0.1:5000/items/1?done=1"})
     assert answer == {"code": 0, "msg": "ok", "data": {"errcode": 0, "errmsg": "ok"}}
@@ -738,18 +868,27 @@ def test_todo_update_changes_status(sim, sim_state):
 
 @pytest.mark.parametrize(("body", "errcode"), [
     ({"taskNum": "T-unknown", "status": 1}, 60136),
-    ({"status": 1}, 40063),
+    ({"taskNum": None, "status": 1}, 40063),
     ({"taskNum": "T0006"}, 40063),
     ({"taskNum": "T0006", "status": 7}, 40058),
+    ({"taskNum": "T0006", "status": "1"}, 40058),
+    ({"taskNum": "T0006", "status": 1, "agentid": None}, 40063),
+    ({"taskNum": "T0006", "status": 1, "pcAgentId": AGENT_ID}, 40056),
 ])
 def test_todo_update_errors(sim, body, errcode):
     sim.todo("T0006")
+    body = {"agentid": AGENT_ID, "pcAgentId": PC_AGENT_ID, **body}
+    body = {name: value for name, value in body.items() if value is not None}
     assert sim.post("/cgi-bin/todo/update", body)["data"]["errcode"] == errcode
 
 
+def _event(event_id: str, operation: str) -> dict:
+    return {"eventId": event_id, "operation": operation, "outcome": "ok", "errcode": 0,
+            "durationMs": 35.2, "async": True, "occurredAt": 1_800_000_000}
+
+
 def test_datacollect_report_stores_events_once(sim, sim_state):
-    events = [{"eventId": "e1", "operation": "todo.add", "result": "ok"},
-              {"eventId": "e2", "operation": "message.send", "result": "ok"}]
+    events = [_event("e1", "/cgi-bin/todo/add"), _event("e2", "/cgi-bin/message/send")]
     first = sim.post("/cgi-bin/datacollect/report", {"agentid": AGENT_ID, "events": events})
     assert first["data"] == {"errcode": 0, "errmsg": "ok", "accepted": 2, "duplicates": 0}
     again = sim.post("/cgi-bin/datacollect/report", {"agentid": AGENT_ID, "events": events[:1]})
@@ -757,9 +896,16 @@ def test_datacollect_report_stores_events_once(sim, sim_state):
     assert [r["event"]["eventId"] for r in sim_state.reports] == ["e1", "e2"]
 
 
-@pytest.mark.parametrize("body", [{"events": []}, {"events": [{"eventId": "x"}]}, {}])
-def test_datacollect_report_validates(sim, body):
-    assert sim.post("/cgi-bin/datacollect/report", body)["data"]["errcode"] == 40063
+@pytest.mark.parametrize(("body", "errcode"), [
+    ({"agentid": AGENT_ID, "events": []}, 40063),
+    ({"agentid": AGENT_ID, "events": [{"eventId": "x"}]}, 40063),
+    ({"events": [_event("e1", "/cgi-bin/todo/add")]}, 40063),
+    ({"agentid": AGENT_ID, "events": [{**_event("e1", "/x"), "async": "yes"}]}, 40058),
+    ({"agentid": AGENT_ID, "events": [{**_event("e1", "/x"), "outcome": "maybe"}]}, 40058),
+    ({"agentid": AGENT_ID, "events": [_event(f"e{n}", "/x") for n in range(501)]}, 40058),
+])
+def test_datacollect_report_validates(sim, body, errcode):
+    assert sim.post("/cgi-bin/datacollect/report", body)["data"]["errcode"] == errcode
 
 
 def test_token_errors_on_envelope_paths_travel_inside_data(sim):

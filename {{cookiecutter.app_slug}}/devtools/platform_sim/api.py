@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
 from .errors import SimError
 from .gateway import answer, get_state, json_body, token_required
+from .messages import MessageRules
 from .state import Chat, Media, Message, SimState
 
 bp = Blueprint("api", __name__, url_prefix="/cgi-bin")
@@ -25,7 +27,6 @@ PUBLIC_USER_FIELDS = (
     "is_leader_in_dept", "direct_leader", "status",
 )
 
-MESSAGE_TYPES = ("text", "textcard", "markdown")
 MAX_RECIPIENTS = 1000
 MEMBER_LIMIT_PER_MIN = 30  # WeCom drops the excess silently
 RECALL_WINDOW = 24 * 3600
@@ -59,6 +60,15 @@ def gettoken() -> Response:
 @token_required
 def getuserinfo() -> Response:
     return answer(get_state().consume_code(request.args.get("code")))
+
+
+@bp.get("/user/getuserinfo")
+@token_required
+def legacy_getuserinfo() -> Response:
+    """The pre-2022 code exchange, still called by wechatpy: capitalised `UserId`, `DeviceId`."""
+    identity = get_state().consume_code(request.args.get("code"))
+    legacy = {"UserId": identity.pop("userid"), "DeviceId": ""}
+    return answer({**legacy, **identity})
 
 
 @bp.post("/auth/getuserdetail")
@@ -114,6 +124,13 @@ def user_get() -> Response:
         return answer(_public_user(user))
 
 
+@bp.get("/user/list")
+@token_required
+def user_list() -> Response:
+    """Direct members with the user/get fields (the same 2022-06-20 restrictions)."""
+    return answer({"userlist": _department_members(_public_user)})
+
+
 def _department_id(raw: str | None) -> int:
     try:
         return int(raw or "")
@@ -144,6 +161,11 @@ def department_list() -> Response:
 @token_required
 def user_simplelist() -> Response:
     """Direct members only: WeCom's fetch_child is deprecated, callers walk sub-departments."""
+    return answer({"userlist": _department_members(
+        lambda u: {"userid": u["userid"], "name": u["name"], "department": list(u["department"])})})
+
+
+def _department_members(view: Callable[[dict], dict]) -> list[dict]:
     state = get_state()
     dept = _department_id(request.args.get("department_id"))
     with state.lock:
@@ -151,12 +173,7 @@ def user_simplelist() -> Response:
             raise SimError(60003)
         if not state.is_visible_department(dept):
             raise SimError(60011)
-        users = [
-            {"userid": u["userid"], "name": u["name"], "department": list(u["department"])}
-            for u in state.users.values()
-            if dept in u["department"]
-        ]
-    return answer({"userlist": users})
+        return [view(u) for u in state.users.values() if dept in u["department"]]
 
 
 # -- jsapi tickets -----------------------------------------------------------------------
@@ -192,34 +209,10 @@ def _check_agentid(value: Any) -> str:
     return agentid
 
 
-def validate_content(body: dict, *, textcard_allowed: bool = True) -> tuple[str, dict]:
-    """Check msgtype and its content object; returns (msgtype, content)."""
-    msgtype = body.get("msgtype")
-    allowed = MESSAGE_TYPES if textcard_allowed else ("text", "markdown")
-    if msgtype not in allowed:
-        raise SimError(40008)
-    content = body.get(msgtype)
-    if not isinstance(content, dict):
-        raise SimError(40058, f"{msgtype} object missing")
-    if msgtype in ("text", "markdown"):
-        text = content.get("content")
-        if not isinstance(text, str) or not text.strip():
-            raise SimError(44004)
-        if len(text.encode()) > 2048:
-            raise SimError(45002)
-    else:
-        title, description = content.get("title"), content.get("description")
-        if not title:
-            raise SimError(41016)
-        if not description:
-            raise SimError(41033)
-        if not content.get("url"):
-            raise SimError(41010)
-        if len(str(title).encode()) > 128 or len(str(description).encode()) > 512:
-            raise SimError(45002)
-        if len(str(content.get("btntxt", ""))) > 4:
-            raise SimError(40058, "btntxt longer than 4 characters")
-    return msgtype, content
+def validate_content(body: dict, channel: str = "app") -> tuple[str, dict]:
+    """Check msgtype and its content object; returns (msgtype, content as delivered)."""
+    state = get_state()
+    return MessageRules(state.media.get, state.now, channel).check(body)
 
 
 def _split(raw: Any) -> list[str]:
@@ -371,7 +364,7 @@ def appchat_create() -> Response:
 def appchat_send() -> Response:
     state = get_state()
     body = json_body()
-    msgtype, content = validate_content(body)
+    msgtype, content = validate_content(body, "appchat")
     with state.lock:
         chat = state.chats.get(str(body.get("chatid") or ""))
         if chat is None:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from .errors import SimError
 from .state import SimState
@@ -70,9 +71,20 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def parsed_json() -> Any:
+    """The body parsed as JSON whatever its Content-Type, or None.
+
+    WeCom reads the body as JSON without looking at the header: wechatpy posts JSON with
+    no Content-Type at all, and the platform accepts it.
+    """
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return None
+    return request.get_json(silent=True, force=True)
+
+
 def json_body() -> dict:
     """The JSON object of a POST; WeCom answers a missing or malformed body with 40058."""
-    body = request.get_json(silent=True)
+    body = parsed_json()
     if not isinstance(body, dict):
         raise SimError(40058, "request body must be a JSON object")
     return body
@@ -87,6 +99,22 @@ def answer_error(error: SimError) -> Response:
     return jsonify(body)
 
 
+@bp.app_errorhandler(NotFound)
+def answer_unknown_path(error: NotFound) -> Response:
+    """An unknown /cgi-bin path is a JSON errcode (HTTP 200), never an HTML page."""
+    if not request.path.startswith("/cgi-bin/"):
+        return error
+    return answer_error(SimError(40066, request.path))
+
+
+@bp.app_errorhandler(MethodNotAllowed)
+def answer_wrong_method(error: MethodNotAllowed) -> Response:
+    """GET on a POST API and the reverse: 43002 require POST / 43001 require GET."""
+    if not request.path.startswith("/cgi-bin/"):
+        return error
+    return answer_error(SimError(43002 if "POST" in (error.valid_methods or ()) else 43001))
+
+
 def _recorded_body() -> Any:
     if request.files:
         return {
@@ -96,10 +124,7 @@ def _recorded_body() -> Any:
         }
     if request.form:
         return request.form.to_dict()
-    body = request.get_json(silent=True)
-    if body is not None:
-        return body
-    return None
+    return parsed_json()
 
 
 def _raw_text() -> str:
@@ -111,9 +136,9 @@ def _raw_text() -> str:
     body = request.get_data(cache=True).decode("utf-8", errors="replace")
     if request.mimetype == "application/x-www-form-urlencoded":
         body = unquote_plus(body)
-    elif request.is_json:
+    else:
         # Clients send JSON with \uXXXX escapes (requests does): search the decoded text too.
-        parsed = request.get_json(silent=True)
+        parsed = parsed_json()
         if parsed is not None:
             body += "\n" + json.dumps(parsed, ensure_ascii=False)
     return f"{query}\n{body}"

@@ -1,15 +1,25 @@
 /*
- * 一网协同 JS-SDK 本地模拟（兼容 jweixin 的 window.wx）。仅用于开发与测试，切勿在生产环境引用。
+ * 一网协同客户端 JS 桥（window.WeixinJSBridge）的本地模拟。仅用于开发与测试，切勿在生产环境引用。
+ *
+ * It emulates what the CLIENT injects into its webview, not an SDK: the page brings its own SDK
+ * (@wecom/jssdk 2.x `ww.*`, or jweixin 1.2-1.6 `wx.*`), and both talk to the client only through
+ * WeixinJSBridge.invoke(name, args, callback) and WeixinJSBridge.on(event, callback). So the
+ * real SDKs run unchanged against this file, and the simulator stays out of the SDKs' business.
  *
  * What it does like the real client:
- * - wx.config / wx.agentConfig / wx.invoke('agentConfig') send {timestamp, nonceStr, signature,
+ * - 'preVerifyJSAPI' (config) and 'agentConfig' send {timestamp, nonceStr, signature,
  *   url: location.href.split('#')[0]} to the simulator, which checks them against its CURRENT
- *   corp / agent jsapi_ticket; a mismatch fires wx.error({errMsg: 'config:invalid signature'})
- *   or the agentConfig fail callback.
- * - Any API before a successful config (or, for contact and chat APIs, agentConfig), or one
- *   missing from jsApiList, answers '<name>:permission denied'.
- * - Results carry err_msg and errMsg ('<name>:ok'); checkJsApi's checkResult and
- *   selectEnterpriseContact's result are JSON STRINGS, as some real clients send them.
+ *   corp / agent jsapi_ticket; a mismatch answers '<api>:invalid signature'.
+ * - Names are the client's: the SDKs map previewImage -> imagePreview and getLocation ->
+ *   geoLocation before calling, so an API granted under its web name is not granted at all.
+ * - agentConfig takes the timestamp as a string, as @wecom/jssdk sends it.
+ * - Any API before a successful config or agentConfig, or one missing from the granted list,
+ *   answers '<name>:permission denied'; the contact and chat APIs need agentConfig.
+ * - Results carry err_msg ('<name>:ok'); checkJsApi's checkResult and selectEnterpriseContact's
+ *   result are JSON STRINGS, and getNetworkType answers 'network_type:wifi', as clients do.
+ * - previewFile needs url, name and size (size is required in @wecom/jssdk's types).
+ * - The back button fires the 'historyBack' event (WeixinJSBridge.on); a handler returning
+ *   false keeps the page.
  * Only DOM element.style (CSSOM) is used for the overlays, so pages under a strict CSP work.
  * Plain ES2017, no build step. Served by the simulator, which fills in SIM below.
  */
@@ -26,9 +36,7 @@
     jsApiList: [],
     agentStatus: 'none',
     agentJsApiList: [],
-    readyHandlers: [],
-    errorHandlers: [],
-    historyBackHandler: null,
+    events: {},
     watermark: null,
     closed: false,
     clipboard: null,
@@ -220,7 +228,7 @@
     }
   }
 
-  // -- the APIs ----------------------------------------------------------------------------
+  // -- the APIs, under the client's own names ---------------------------------------------
 
   var APIS = {
     checkJsApi: function (params) {
@@ -253,7 +261,7 @@
       toast('查看个人信息：' + user.name);
       return {};
     },
-    previewImage: function (params) {
+    imagePreview: function (params) {
       toast('预览图片 ' + (params.current || ''));
       return {};
     },
@@ -268,10 +276,14 @@
     },
     previewFile: function (params) {
       if (!params.url) { throw new Error('fail missing url'); }
-      toast('预览文件 ' + (params.name || params.url));
+      if (!params.name) { throw new Error('fail missing name'); }
+      if (typeof params.size !== 'number' || !(params.size >= 0)) {
+        throw new Error('fail missing size');
+      }
+      toast('预览文件 ' + params.name);
       return {};
     },
-    getLocation: function () {
+    geoLocation: function () {
       return Object.assign({}, SIM.location);
     },
     scanQRCode: function (params) {
@@ -286,11 +298,8 @@
       return {};
     },
     getNetworkType: function () {
-      return { networkType: 'wifi' };
-    },
-    onHistoryBack: function (params) {
-      state.historyBackHandler = typeof params === 'function' ? params : params.callback;
-      return {};
+      // The client reports the type in err_msg itself; both SDKs read it from there.
+      return { err_msg: 'network_type:wifi', subtype: 'wifi' };
     },
     closeWindow: function () {
       state.closed = true;
@@ -310,11 +319,10 @@
   };
 
   function permitted(name) {
-    if (name === 'checkJsApi') { return state.configStatus === 'ok'; }
-    if (AGENT_APIS.indexOf(name) >= 0) {
-      return state.agentStatus === 'ok' && state.agentJsApiList.indexOf(name) >= 0;
-    }
-    return state.configStatus === 'ok' && state.jsApiList.indexOf(name) >= 0;
+    var agentGranted = state.agentStatus === 'ok' && state.agentJsApiList.indexOf(name) >= 0;
+    if (name === 'checkJsApi') { return state.configStatus === 'ok' || state.agentStatus === 'ok'; }
+    if (AGENT_APIS.indexOf(name) >= 0) { return agentGranted; }
+    return agentGranted || (state.configStatus === 'ok' && state.jsApiList.indexOf(name) >= 0);
   }
 
   function run(name, params) {
@@ -326,7 +334,7 @@
     }
     return Promise.resolve()
       .then(function () { return APIS[name](params); })
-      .then(function (extra) { return result(name, 'ok', extra); },
+      .then(function (extra) { return extra && extra.err_msg ? extra : result(name, 'ok', extra); },
         function (error) { return result(name, error.message || 'fail'); })
       .then(function (res) {
         report(name, params, res);
@@ -334,102 +342,87 @@
       });
   }
 
-  function settle(opts, res) {
-    var status = res.err_msg.slice(res.err_msg.indexOf(':') + 1);
-    if (status === 'ok') {
-      if (typeof opts.success === 'function') { opts.success(res); }
-    } else if (status === 'cancel' && typeof opts.cancel === 'function') {
-      opts.cancel(res);
-    } else if (typeof opts.fail === 'function') {
-      opts.fail(res);
-    }
-    if (typeof opts.complete === 'function') { opts.complete(res); }
-  }
-
-  // Since WeCom 3.0.24 agentConfig no longer needs a prior wx.config; the shim follows that.
-  function agentConfig(opts) {
-    state.agentStatus = 'pending';
-    return verify('agentConfig', opts).then(function (answer) {
-      if (answer.ok) {
-        state.agentStatus = 'ok';
-        state.agentJsApiList = (opts.jsApiList || []).slice();
-        return result('agentConfig', 'ok');
+  // config, as both SDKs send it: the signature rides in verify* fields.
+  function preVerify(args) {
+    state.configStatus = 'pending';
+    var opts = {
+      appId: args.verifyAppId || args.appId, timestamp: args.verifyTimestamp,
+      nonceStr: args.verifyNonceStr, signature: args.verifySignature
+    };
+    return verify('config', opts).then(function (answer) {
+      if (!answer.ok) {
+        state.configStatus = 'fail';
+        console.warn('[模拟器] config 失败：' + answer.reason);
+        return { err_msg: answer.errMsg.replace(/^config:/, 'preVerifyJSAPI:') };
       }
-      state.agentStatus = 'fail';
-      if (answer.reason) { console.warn('[模拟器] agentConfig 失败：' + answer.reason); }
-      return { err_msg: answer.errMsg, errMsg: answer.errMsg };
+      state.configStatus = 'ok';
+      state.jsApiList = (args.verifyJsApiList || []).slice();
+      return result('preVerifyJSAPI', 'ok');
     });
   }
 
-  var wx = {
-    config: function (opts) {
-      opts = opts || {};
-      state.configStatus = 'pending';
-      state.jsApiList = (opts.jsApiList || []).slice();
-      verify('config', opts).then(function (answer) {
-        if (answer.ok) {
-          state.configStatus = 'ok';
-          state.configError = null;
-          state.readyHandlers.forEach(function (fn) { later(fn); });
-        } else {
-          state.configStatus = 'fail';
-          state.configError = { errMsg: answer.errMsg };
-          if (answer.reason) { console.warn('[模拟器] wx.config 失败：' + answer.reason); }
-          state.errorHandlers.forEach(function (fn) { later(fn, state.configError); });
-        }
-        if (opts.debug) { console.info('[模拟器] wx.config', answer.errMsg); }
-      });
-    },
-    ready: function (fn) {
-      state.readyHandlers.push(fn);
-      if (state.configStatus === 'ok') { later(fn); }
-    },
-    error: function (fn) {
-      state.errorHandlers.push(fn);
-      if (state.configStatus === 'fail') { later(fn, state.configError); }
-    },
-    agentConfig: function (opts) {
-      opts = opts || {};
-      agentConfig(opts).then(function (res) { settle(opts, res); });
-    },
-    invoke: function (name, params, callback) {
+  // Since WeCom 3.0.24 agentConfig no longer needs a prior config; the shim follows that.
+  function agentConfig(args) {
+    state.agentStatus = 'pending';
+    if (typeof args.timestamp !== 'string') {
+      state.agentStatus = 'fail';
+      console.warn('[模拟器] agentConfig 失败：timestamp 应为字符串（@wecom/jssdk 的传法）');
+      return Promise.resolve(result('agentConfig', 'fail invalid timestamp'));
+    }
+    return verify('agentConfig', args).then(function (answer) {
+      if (!answer.ok) {
+        state.agentStatus = 'fail';
+        console.warn('[模拟器] agentConfig 失败：' + answer.reason);
+        return { err_msg: answer.errMsg };
+      }
+      state.agentStatus = 'ok';
+      state.agentJsApiList = (args.jsApiList || []).slice();
+      var webNames = state.agentJsApiList.filter(function (name) { return WEB_NAMES[name]; });
+      if (webNames.length) {
+        console.warn('[模拟器] agentConfig 的 jsApiList 用了网页端名称，客户端不认：' +
+          webNames.map(function (name) { return name + ' → ' + WEB_NAMES[name]; }).join('，'));
+      }
+      return result('agentConfig', 'ok');
+    });
+  }
+
+  // Web names the SDKs translate before calling the client (jweixin and @wecom/jssdk alike).
+  var WEB_NAMES = { previewImage: 'imagePreview', getLocation: 'geoLocation' };
+
+  var bridge = {
+    invoke: function (name, args, callback) {
       var done = typeof callback === 'function' ? callback : function () {};
-      if (name === 'agentConfig') {
-        agentConfig(params || {}).then(done);
-        return;
-      }
-      run(name, params || {}).then(done);
-    }
-  };
-
-  Object.keys(APIS).forEach(function (name) {
-    wx[name] = function (opts) {
-      if (typeof opts === 'function') {
-        // wx.onHistoryBack(fn) style.
-        run(name, opts);
-        return;
-      }
-      opts = opts || {};
-      run(name, opts).then(function (res) { settle(opts, res); });
-    };
-  });
-
-  // Read-only window into the shim for specs and debugging.
-  wx.__sim = {
-    state: function () {
-      return {
-        configStatus: state.configStatus,
-        agentStatus: state.agentStatus,
-        closed: state.closed,
-        clipboard: state.clipboard,
-        watermark: Boolean(state.watermark)
-      };
+      var params = args || {};
+      var answer = name === 'preVerifyJSAPI' ? preVerify(params)
+        : name === 'agentConfig' ? agentConfig(params)
+          : run(name, params);
+      answer.then(function (res) { later(done, res); });
     },
-    historyBack: function () {
-      return state.historyBackHandler ? state.historyBackHandler() : true;
+    on: function (event, callback) {
+      if (typeof callback === 'function') { state.events[event] = callback; }
+    },
+    // Read-only window into the simulated client, for specs and debugging.
+    __sim: {
+      state: function () {
+        return {
+          configStatus: state.configStatus,
+          agentStatus: state.agentStatus,
+          grantedByConfig: state.jsApiList.slice(),
+          grantedByAgentConfig: state.agentJsApiList.slice(),
+          closed: state.closed,
+          clipboard: state.clipboard,
+          watermark: Boolean(state.watermark)
+        };
+      },
+      /** The user pressed back: false if the page's historyBack handler kept the page. */
+      historyBack: function () {
+        var handler = state.events.historyBack;
+        return handler ? handler() !== false : true;
+      }
     }
   };
 
-  window.wx = wx;
-  window.jWeixin = wx;
+  window.WeixinJSBridge = bridge;
+  // SDKs loaded before this script wait for the client's ready event.
+  document.dispatchEvent(new Event('WeixinJSBridgeReady'));
 })();

@@ -5,7 +5,9 @@ import {
   createJssdk,
   JS_API_LIST,
   JssdkError,
+  toClientApiNames,
   type JssdkDeps,
+  type WecomSdk,
   type Wx,
   type WxResult,
 } from '@/platform/jssdk'
@@ -116,6 +118,7 @@ function setup(behaviour: Behaviour = { agentConfig: 'method' }, overrides: Part
     pageUrl: () => PAGE_URL,
     loadScript: vi.fn(async () => undefined),
     getWx: () => wx as Wx,
+    loadWecom: vi.fn(async (): Promise<WecomSdk> => Promise.reject(new Error('jweixin is used here'))),
     fetchCorpSignature: vi.fn(async () => CORP_SIGNATURE),
     fetchAgentSignature: vi.fn(async () => AGENT_SIGNATURE),
     timeoutMs: 100,
@@ -145,11 +148,13 @@ describe('configuration in the platform client', () => {
     expect(wx.agentConfigOptions).toMatchObject({
       corpid: AGENT_SIGNATURE.corpid,
       agentid: AGENT_SIGNATURE.agentid,
-      timestamp: AGENT_SIGNATURE.timestamp,
+      timestamp: String(AGENT_SIGNATURE.timestamp),
       nonceStr: AGENT_SIGNATURE.nonceStr,
       signature: AGENT_SIGNATURE.signature,
+      // jweixin's own agentConfig translates names, as its config does.
       jsApiList: [...JS_API_LIST],
     })
+    expect(deps.loadWecom).not.toHaveBeenCalled()
     // agentConfig ran as a method: nothing went through wx.invoke.
     expect(wx.invoked).toEqual([])
   })
@@ -161,7 +166,7 @@ describe('configuration in the platform client', () => {
     expect(deps.fetchCorpSignature).toHaveBeenCalledTimes(1)
   })
 
-  it('falls back to wx.invoke("agentConfig") when the client has no wx.agentConfig', async () => {
+  it('falls back to wx.invoke("agentConfig") with the client names and a string timestamp', async () => {
     const { wx, sdk } = setup({ agentConfig: 'invoke' })
 
     await expect(sdk.ready()).resolves.toEqual({ available: true, agentAvailable: true })
@@ -173,13 +178,19 @@ describe('configuration in the platform client', () => {
         params: {
           corpid: AGENT_SIGNATURE.corpid,
           agentid: AGENT_SIGNATURE.agentid,
-          timestamp: AGENT_SIGNATURE.timestamp,
+          // What @wecom/jssdk sends: the client does not know previewImage / getLocation.
+          timestamp: '1414587458',
           nonceStr: AGENT_SIGNATURE.nonceStr,
           signature: AGENT_SIGNATURE.signature,
-          jsApiList: [...JS_API_LIST],
+          jsApiList: toClientApiNames(JS_API_LIST),
         },
       },
     ])
+    const names = wx.invoked[0].params.jsApiList as string[]
+    expect(names).toContain('imagePreview')
+    expect(names).toContain('geoLocation')
+    expect(names).not.toContain('previewImage')
+    expect(names).not.toContain('getLocation')
   })
 
   it('keeps the basic APIs but turns off the agent APIs when agentConfig fails', async () => {
@@ -243,6 +254,7 @@ describe('outside the platform client', () => {
       detail: undefined,
     })
     expect(deps.loadScript).not.toHaveBeenCalled()
+    expect(deps.loadWecom).not.toHaveBeenCalled() // the @wecom/jssdk chunk stays on the server
     expect(deps.fetchCorpSignature).not.toHaveBeenCalled()
   })
 
@@ -255,7 +267,7 @@ describe('outside the platform client', () => {
       ['checkJsApi', () => sdk.checkJsApi(['scanQRCode'])],
       ['previewImage', () => sdk.previewImage({ current: '/a.png', urls: ['/a.png'] })],
       ['chooseImage', () => sdk.chooseImage()],
-      ['previewFile', () => sdk.previewFile({ url: '/a.pdf' })],
+      ['previewFile', () => sdk.previewFile({ url: '/a.pdf', name: 'a.pdf', size: 2048 })],
       ['getLocation', () => sdk.getLocation()],
       ['scanQRCode', () => sdk.scanQRCode()],
       ['setClipboardData', () => sdk.setClipboardData('x')],
@@ -380,5 +392,174 @@ describe('API wrappers', () => {
     await expect(sdk.scanQRCode()).rejects.toMatchObject({ code: 'cancelled', api: 'scanQRCode' })
     expect(wx.invoked.map((call) => call.api)).toEqual(['getLocation', 'scanQRCode'])
     expect(wx.invoked[0].params).toEqual({ type: 'gcj02' })
+  })
+})
+
+describe('jweixin 1.6 (weixin-js-sdk): no onHistoryBack, no previewFile', () => {
+  it('registers onHistoryBack on the client bridge event "historyBack"', async () => {
+    const handlers: Record<string, () => unknown> = {}
+    const { wx, sdk } = setup({ agentConfig: 'invoke' })
+    wx.on = (event: string, callback: () => unknown) => {
+      handlers[event] = callback
+    }
+    let leave = false
+    await expect(sdk.onHistoryBack(() => leave)).resolves.toBeUndefined()
+    expect(handlers.historyBack()).toBe(false)
+    leave = true
+    expect(handlers.historyBack()).toBe(true)
+  })
+
+  it('falls back to WeixinJSBridge.on when wx has no on either', async () => {
+    const on = vi.fn()
+    const { sdk } = setup({ agentConfig: 'invoke' }, { getBridge: () => ({ on }) })
+    await sdk.onHistoryBack(() => true)
+    expect(on).toHaveBeenCalledWith('historyBack', expect.any(Function))
+  })
+
+  it('sends previewFile through wx.invoke with url, name and size', async () => {
+    const { wx, sdk } = setup({ agentConfig: 'invoke' })
+    await sdk.previewFile({ url: 'http://127.0.0.1:5000/a.pdf', name: '材料.pdf', size: 22189 })
+    expect(wx.invoked.at(-1)).toEqual({
+      api: 'previewFile',
+      params: { url: 'http://127.0.0.1:5000/a.pdf', name: '材料.pdf', size: 22189 },
+    })
+  })
+})
+
+/** A stand-in for @wecom/jssdk's module: records register and the calls, answers like ww. */
+function fakeWw(behaviour: { configError?: string; agentError?: string; answers?: Record<string, WxResult> } = {}) {
+  const calls: Array<{ api: string; params: unknown }> = []
+  let options: Parameters<WecomSdk['register']>[0] | undefined
+  const settle = (api: string, params: unknown) => {
+    calls.push({ api, params })
+    const res = behaviour.answers?.[api] ?? { errMsg: `${api}:ok` }
+    return String(res.errMsg).endsWith(':ok') ? Promise.resolve(res) : Promise.reject(res)
+  }
+  const ww = {
+    register: vi.fn((given: Parameters<WecomSdk['register']>[0]) => {
+      options = given
+    }),
+    async ensureCorpConfigReady() {
+      const signature = await options!.getConfigSignature(PAGE_URL)
+      calls.push({ api: 'config', params: signature })
+      if (behaviour.configError) throw { errMsg: behaviour.configError }
+    },
+    async ensureAgentConfigReady() {
+      const signature = await options!.getAgentConfigSignature!(PAGE_URL)
+      calls.push({ api: 'agentConfig', params: signature })
+      if (behaviour.agentError) throw { errMsg: behaviour.agentError }
+    },
+    invoke: (api: string, params?: Record<string, unknown>) => settle(api, params),
+    onHistoryBack: vi.fn(),
+    checkJsApi: (params: unknown) => settle('checkJsApi', params),
+    selectEnterpriseContact: (params: unknown) => settle('selectEnterpriseContact', params),
+    previewFile: (params: unknown) => settle('previewFile', params),
+    getNetworkType: (params: unknown) => settle('getNetworkType', params),
+  }
+  return { ww: ww as unknown as WecomSdk & typeof ww, calls, options: () => options }
+}
+
+function setupWw(behaviour: Parameters<typeof fakeWw>[0] = {}, overrides: Partial<JssdkDeps> = {}) {
+  const fake = fakeWw(behaviour)
+  const { deps } = setup(undefined, { getWx: () => undefined, loadWecom: vi.fn(async () => fake.ww), ...overrides })
+  return { ...fake, deps, sdk: createJssdk(deps) }
+}
+
+describe('@wecom/jssdk (the default when the platform script defines no wx)', () => {
+  it('registers with both signature callbacks and configures corp and agent', async () => {
+    const { ww, calls, options, deps, sdk } = setupWw()
+
+    await expect(sdk.ready()).resolves.toEqual({ available: true, agentAvailable: true })
+
+    expect(deps.loadScript).toHaveBeenCalledWith('http://127.0.0.1:5001/jssdk/jweixin.js')
+    expect(ww.register).toHaveBeenCalledTimes(1)
+    expect(options()).toMatchObject({ corpId: CORP_SIGNATURE.appId, agentId: AGENT_SIGNATURE.agentid, jsApiList: [...JS_API_LIST] })
+    // On the client ww's config is agentConfig alone, answered by the prefetched signature.
+    expect(calls).toEqual([
+      { api: 'agentConfig', params: { timestamp: 1414587458, nonceStr: 'agentNonce123456', signature: AGENT_SIGNATURE.signature } },
+    ])
+    expect(deps.fetchAgentSignature).toHaveBeenCalledTimes(1)
+  })
+
+  it('signs a new URL when ww asks for one (history routing)', async () => {
+    const { options, deps, sdk } = setupWw()
+    await sdk.ready()
+    await options()!.getConfigSignature('http://127.0.0.1:5000/items/7')
+    expect(deps.fetchCorpSignature).toHaveBeenLastCalledWith('http://127.0.0.1:5000/items/7')
+  })
+
+  it('needs no platform script: the real client injects the bridge itself', async () => {
+    const { deps, sdk } = setupWw({}, { jssdkUrl: '' })
+    await expect(sdk.ready()).resolves.toMatchObject({ available: true })
+    expect(deps.loadScript).not.toHaveBeenCalled()
+  })
+
+  it('falls back to corp config when agentConfig fails: basic APIs only', async () => {
+    const { calls, sdk } = setupWw({ agentError: 'agentConfig:invalid signature' })
+    await expect(sdk.ready()).resolves.toEqual({
+      available: true,
+      agentAvailable: false,
+      reason: 'agent-config-failed',
+      detail: 'agentConfig:invalid signature',
+    })
+    expect(calls.map((call) => call.api)).toEqual(['agentConfig', 'config'])
+    expect(calls[1].params).toEqual({ timestamp: 1414587457, nonceStr: 'Wm3WZYTPz0wzccnW', signature: CORP_SIGNATURE.signature })
+  })
+
+  it('reports config-failed with the client errMsg when both fail', async () => {
+    const both = setupWw({ agentError: 'agentConfig:invalid signature', configError: 'preVerifyJSAPI:invalid signature' })
+    await expect(both.sdk.ready()).resolves.toEqual({
+      available: false,
+      agentAvailable: false,
+      reason: 'config-failed',
+      detail: 'preVerifyJSAPI:invalid signature',
+    })
+  })
+
+  it('uses corp config alone when the agent signature cannot be had', async () => {
+    const { calls, sdk } = setupWw({}, { fetchAgentSignature: vi.fn(async (): Promise<AgentSignature> => Promise.reject(new Error('400'))) })
+    await expect(sdk.ready()).resolves.toMatchObject({ available: true, agentAvailable: false, reason: 'agent-config-failed' })
+    expect(calls.map((call) => call.api)).toEqual(['config'])
+  })
+
+  it('reports script-failed when @wecom/jssdk cannot be loaded', async () => {
+    const { sdk } = setupWw({}, { loadWecom: vi.fn(async (): Promise<WecomSdk> => Promise.reject(new Error('chunk'))) })
+    await expect(sdk.ready()).resolves.toMatchObject({ available: false, reason: 'script-failed' })
+  })
+
+  it('calls ww wrappers, and ww.invoke for the platform-only APIs (附录 B)', async () => {
+    const { calls, sdk } = setupWw({
+      answers: {
+        checkJsApi: { errMsg: 'checkJsApi:ok', checkResult: { openChatWithMsg: true, previewFile: false } },
+        openChatWithMsg: { errMsg: 'openChatWithMsg:ok', chatId: 'wrchat9' },
+        selectEnterpriseContact: { errMsg: 'selectEnterpriseContact:ok', result: { userList: [{ id: 'lisi', name: '李四' }] } },
+        getNetworkType: { errMsg: 'getNetworkType:ok', networkType: 'wifi' },
+      },
+    })
+    await expect(sdk.checkJsApi(['openChatWithMsg', 'previewFile'])).resolves.toEqual({ openChatWithMsg: true, previewFile: false })
+    await expect(sdk.openChatWithMsg({ userIds: ['lisi'] })).resolves.toEqual({ chatId: 'wrchat9' })
+    await expect(sdk.selectEnterpriseContact()).resolves.toEqual({ users: [{ userid: 'lisi', name: '李四', avatar: undefined }], departments: [] })
+    await sdk.previewFile({ url: 'http://127.0.0.1:5000/a.pdf', name: '材料.pdf', size: 22189 })
+    await expect(sdk.getNetworkType()).resolves.toBe('wifi')
+    expect(calls.slice(1).map((call) => call.api)).toEqual([
+      'checkJsApi',
+      'openChatWithMsg',
+      'selectEnterpriseContact',
+      'previewFile',
+      'getNetworkType',
+    ])
+    expect(calls.find((call) => call.api === 'previewFile')?.params).toEqual({ url: 'http://127.0.0.1:5000/a.pdf', name: '材料.pdf', size: 22189 })
+  })
+
+  it('turns ww rejections into typed errors', async () => {
+    const { sdk } = setupWw({ answers: { selectEnterpriseContact: { errMsg: 'selectEnterpriseContact:cancel' } } })
+    await expect(sdk.selectEnterpriseContact()).rejects.toMatchObject({ name: 'JssdkError', code: 'cancelled' })
+  })
+
+  it('registers onHistoryBack through ww', async () => {
+    const { ww, sdk } = setupWw()
+    await sdk.onHistoryBack(() => false)
+    const handler = ww.onHistoryBack.mock.calls[0][0] as () => boolean
+    expect(handler()).toBe(false)
   })
 })

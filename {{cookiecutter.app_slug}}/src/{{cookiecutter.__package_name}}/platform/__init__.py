@@ -21,6 +21,7 @@ from .client import (
     RetryPolicy,
     UntrustedLinkError,
 )
+from .contract import ContractError
 from .errors import (
     InvalidCode,
     NotAMember,
@@ -77,6 +78,7 @@ __all__ = [
     "DEFAULT_PATHS",
     "DEFAULT_RETRY",
     "CallEvent",
+    "ContractError",
     "FileTokenStore",
     "Identity",
     "MessageResult",

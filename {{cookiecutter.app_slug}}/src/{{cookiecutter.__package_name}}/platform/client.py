@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
+from .contract import build_body, contract_path, trusted_url_fields
 from .errors import (
     NotAMember,
     PlatformBusy,
@@ -53,10 +54,11 @@ DEFAULT_PATHS: dict[str, str] = {
     "message_recall": "/cgi-bin/message/recall",
     "appchat_create": "/cgi-bin/appchat/create",
     "appchat_send": "/cgi-bin/appchat/send",
-    # The platform's own APIs (paths to confirm with its interface document).
-    "todo_add": "/cgi-bin/todo/add",
-    "todo_update": "/cgi-bin/todo/update",
-    "datacollect_report": "/cgi-bin/datacollect/report",
+    # The platform's own APIs: the standard gives no paths, contract.json holds the defaults
+    # ("confirm with the platform operator").
+    "todo_add": contract_path("todo_add"),
+    "todo_update": contract_path("todo_update"),
+    "datacollect_report": contract_path("datacollect_report"),
 }
 
 # A message sent again with the same JSON inside this window is not delivered twice
@@ -288,18 +290,21 @@ class PlatformClient:
     def add_todo(self, todo: Mapping[str, Any]) -> dict:
         """Create a todo (办件/阅件). `taskNum` is its identity: resending it never doubles it.
 
-        Appendix C.1: linkUrl and mobileLinkUrl must lie under the app's trusted domain,
-        so a wrong link is refused here, before it is sent.
+        The body is built from contract.json (Table C.1): a missing, unknown or mistyped
+        field raises ContractError before anything is sent, and linkUrl / mobileLinkUrl
+        must lie under the app's trusted domain (UntrustedLinkError).
         """
-        self._check_links(todo.get("linkUrl"), todo.get("mobileLinkUrl"))
-        body = {"agentid": self.agent_id, "pcAgentId": self.pc_agent_id, **todo}
-        return self._call("todo_add", json=body)
+        return self._call("todo_add", json=self._standard_body("todo_add", todo))
 
     def update_todo(self, update: Mapping[str, Any]) -> dict:
-        """Change a todo's status (Appendix C.4: taskNum, status, readStatus, doneUrl...)."""
-        self._check_links(update.get("doneUrl"), update.get("pcDoneUrl"))
-        body = {"agentid": self.agent_id, "pcAgentId": self.pc_agent_id, **update}
-        return self._call("todo_update", json=body)
+        """Change a todo's status (example C.4: taskNum, status, readStatus, doneUrl...)."""
+        return self._call("todo_update", json=self._standard_body("todo_update", update))
+
+    def _standard_body(self, api: str, fields: Mapping[str, Any]) -> dict:
+        body = build_body(api, {"agentid": self.agent_id, "pcAgentId": self.pc_agent_id,
+                                **fields})
+        self._check_links(*(body.get(name) for name in trusted_url_fields(api)))
+        return body
 
     # -- App messages (Appendix A.2 消息推送) -----------------------------------------------
 
@@ -344,7 +349,9 @@ class PlatformClient:
 
     def report_events(self, events: list[Mapping[str, Any]]) -> None:
         """Send a batch of key-operation events to the platform's data collection."""
-        self._call("datacollect_report", json={"agentid": self.agent_id, "events": list(events)})
+        body = build_body("datacollect_report",
+                          {"agentid": self.agent_id, "events": [dict(e) for e in events]})
+        self._call("datacollect_report", json=body)
 
     def _check_links(self, *urls: str | None) -> None:
         for url in urls:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -18,9 +19,6 @@ from . import (
     items,
     pages,
     platform,
-{%- if cookiecutter.cache == "redis" %}
-    redis_store,
-{%- endif %}
     reports,
     security,
 )
@@ -81,12 +79,20 @@ def engine_options(database_url: str) -> dict:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent.parent / "migrations"))
-{%- if cookiecutter.cache == "redis" %}
-    redis_store.init_app(app)
-{%- endif %}
+    bind_cache(app)
     security.init_app(app)
     platform.init_app(app, on_event=reports.event_recorder(app))
     health.init_app(app)
+
+
+def bind_cache(app: Flask) -> None:
+    """Bind the token store and session cache every worker shares, from the app's cache.
+
+    The cache was chosen at generation (`Config.cache`); its module `<cache>_store.py`
+    sits beside this file and binds both. post_gen_project removed the modules of the
+    cache not chosen, so this is the one place that picks.
+    """
+    import_module(f"{__name__}.{app.config['SETTINGS'].cache}_store").init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -86,11 +86,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def bind_cache(app: Flask) -> None:
-    """Bind the token store and session cache every worker shares, from the app's cache.
+    """Bind the token store and session cache every worker shares: the one place that picks.
 
     The cache was chosen at generation (`Config.cache`); its module `<cache>_store.py`
-    sits beside this file and binds both. post_gen_project removed the modules of the
-    cache not chosen, so this is the one place that picks.
+    beside this file binds both. embedded_store.py is in every bake; a cache server's
+    module only in the bakes generated with it (post_gen_project deletes it otherwise).
     """
     import_module(f"{__name__}.{app.config['SETTINGS'].cache}_store").init_app(app)
 

@@ -38,8 +38,8 @@ from .token_store import MemoryTokenStore, TokenStore
 def init_app(app: Flask, *, on_event: Callable[[CallEvent], None] | None = None) -> None:
     """Build the app's platform client; nothing is fetched until the first call.
 
-    The token store is the one every worker shares, bound by the app's cache (see
-    `register_extensions`). `on_event` receives every call's key-operation event
+    The token store is the one every worker shares, bound by the app's cache first
+    (`bind_cache` in create_app). `on_event` receives every call's key-operation event
     (DB31DSJ/Z 003 §6.2.4 e).
     """
     app.extensions["ywxt"] = PlatformClient(app.config["SETTINGS"],

@@ -105,6 +105,23 @@ def unregister_feature(registry: Path, name: str) -> None:
     registry.write_text(text.replace(line, "", 1), encoding="utf-8")
 
 
+def remove_redis_files(package_name: str) -> None:
+    """With the embedded cache: no Redis client, stores, fixtures or tests.
+
+    The embedded stores stay in Redis bakes: they need nothing installed, pass the same
+    contract tests as the Redis ones, and `Config(cache="embedded")` runs on one machine.
+    """
+    remove_paths([
+        f"src/{package_name}/redis_store.py",
+        f"src/{package_name}/auth/redis_session_cache.py",
+        f"src/{package_name}/platform/redis_token_store.py",
+        "tests/redis_fixtures.py",
+        "tests/test_redis_store.py",
+        "tests/test_redis_session_cache.py",
+        "tests/test_redis_token_store.py",
+    ])
+
+
 def remove_kubernetes_files() -> None:
     """SQLite lives in one pod's volume: several pods and rolling updates need PostgreSQL."""
     remove_paths(["deploy/k8s"])
@@ -284,8 +301,7 @@ def main() -> None:
     category = answers["app_category"]
 
     if CACHE == "embedded":
-        remove_paths([f"src/{PACKAGE_NAME}/redis_store.py",
-                      f"src/{PACKAGE_NAME}/auth/session_cache.py", "tests/test_session_cache.py"])
+        remove_redis_files(PACKAGE_NAME)
     if answers["database"] == "sqlite":
         remove_kubernetes_files()
     if not parse_bool(answers.get("oidc", False)):

@@ -75,16 +75,65 @@ def _dependencies(project) -> list[str]:
         return tomllib.load(file)["project"]["dependencies"]
 
 
+# The cache option's implementations (post_gen_project's remove_redis_files).
+EMBEDDED_CACHE_FILES = (
+    "src/xietong_shixiang/embedded_store.py",
+    "src/xietong_shixiang/auth/session_cache.py",
+    "src/xietong_shixiang/platform/file_token_store.py",
+    "tests/test_session_cache.py",
+    "tests/test_token_store.py",
+)
+REDIS_CACHE_FILES = (
+    "src/xietong_shixiang/redis_store.py",
+    "src/xietong_shixiang/auth/redis_session_cache.py",
+    "src/xietong_shixiang/platform/redis_token_store.py",
+    "tests/redis_fixtures.py",
+    "tests/test_redis_store.py",
+    "tests/test_redis_session_cache.py",
+    "tests/test_redis_token_store.py",
+)
+# Files outside the cache option that still name Redis in an embedded bake:
+# - the REDIS_URL setting: Config keeps `redis_url` (None, never read without the Redis
+#   cache) because cli.py shows it and these modules pass it on;
+# - the loopback stack and the deploy tests, which start or expect a redis-server only for
+#   cache = redis but decide so at run time (CACHE == "redis").
+REDIS_URL_SETTING_FILES = {
+    "src/xietong_shixiang/config.py",
+    "src/xietong_shixiang/cli.py",
+    "src/xietong_shixiang/security/rate_limits.py",
+    "src/xietong_shixiang/compliance/backend.py",
+}
+STACK_FILES = {"tests/loopback_stack.py", "tests/test_stack.py", "tests/test_deploy_files.py"}
+
+
+def _naming_redis(project) -> set[str]:
+    """The files under src/ and tests/ whose text names Redis, in any case."""
+    return {
+        str(path.relative_to(project))
+        for folder in ("src", "tests")
+        for path in (project / folder).rglob("*.py")
+        if "redis" in path.read_text(encoding="utf-8").lower()
+    }
+
+
 def test_default_bake_is_sqlite_and_embedded_cache(cookies, context):
     project = _bake(cookies, context)
     dependencies = _dependencies(project)
     assert not any(dep.startswith(("psycopg", "redis")) for dep in dependencies)
     assert all("==" in dep for dep in dependencies), "every dependency is pinned"
-    package = project / "src" / "xietong_shixiang"
-    assert not (package / "redis_store.py").exists()
-    assert not (package / "auth" / "session_cache.py").exists()
-    assert not (project / "tests" / "test_session_cache.py").exists()
+    assert [path for path in EMBEDDED_CACHE_FILES if not (project / path).exists()] == []
+    assert [path for path in REDIS_CACHE_FILES if (project / path).exists()] == []
     assert "REDIS_URL" not in (project / ".env.example").read_text(encoding="utf-8")
+
+
+def test_an_embedded_bake_contains_no_redis_code(cookies, context):
+    """No Redis client, store, fixture or test; only the leftovers named above remain."""
+    project = _bake(cookies, context)
+    assert _naming_redis(project) <= REDIS_URL_SETTING_FILES | STACK_FILES
+    package = project / "src" / "xietong_shixiang"
+    assert "bind_cache(app)" in (package / "__init__.py").read_text(encoding="utf-8")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "不读取 `REDIS_URL`" in readme
 
 
 def test_postgresql_bake_ships_the_driver_and_a_database_url(cookies, context):
@@ -95,14 +144,29 @@ def test_postgresql_bake_ships_the_driver_and_a_database_url(cookies, context):
     assert "pg_virtualenv" in (project / "Makefile").read_text(encoding="utf-8")
 
 
-def test_redis_bake_keeps_the_redis_store_and_checks_it(cookies, context):
+def test_redis_bake_ships_both_caches_and_checks_redis(cookies, context):
     project = _bake(cookies, context, cache="redis")
     assert "redis==8.1.0" in _dependencies(project)
+    assert [path for path in EMBEDDED_CACHE_FILES + REDIS_CACHE_FILES
+            if not (project / path).exists()] == []
     package = project / "src" / "xietong_shixiang"
-    assert (package / "redis_store.py").exists()
-    assert (package / "auth" / "session_cache.py").exists()
-    assert "check_cache" in (package / "health.py").read_text(encoding="utf-8")
+    assert "register_check(app, check_cache)" in (package / "redis_store.py").read_text(
+        encoding="utf-8")
+    assert 'CACHE_KIND = "redis"' in (package / "config.py").read_text(encoding="utf-8")
     assert "REDIS_URL=redis://" in (project / ".env.example").read_text(encoding="utf-8")
+
+
+def test_the_cache_option_is_not_jinja_in_python():
+    """Each cache is a set of files the hook keeps or deletes: no Python file of the
+    template switches on it, except the stack tests' and the benchmark's docstrings."""
+    project = TEMPLATE / "{{cookiecutter.app_slug}}"
+    switching = {
+        str(path.relative_to(project))
+        for path in [*project.rglob("*.py"), *(TEMPLATE / "hooks").rglob("*.py")]
+        if "node_modules" not in path.parts
+        and re.search(r"{%-?\s*if\s+cookiecutter\.cache", path.read_text(encoding="utf-8"))
+    }
+    assert switching <= {"tests/test_stack.py", "tests/loopback_stack.py", "bench/run.py"}
 
 
 OIDC_FILES = (

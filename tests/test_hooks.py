@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -799,15 +800,69 @@ def run_post_gen_main(monkeypatch, answers: dict, cache: str) -> None:
     post_gen.main()
 
 
+TEMPLATE_PROJECT = TEMPLATE_DIR / "{{cookiecutter.app_slug}}"
+
+# The Redis cache's files: embedded bakes lose them.
+REDIS_CACHE_FILES = (
+    "src/{package}/redis_store.py",
+    "src/{package}/auth/redis_session_cache.py",
+    "src/{package}/platform/redis_token_store.py",
+    "tests/redis_fixtures.py",
+    "tests/test_redis_store.py",
+    "tests/test_redis_session_cache.py",
+    "tests/test_redis_token_store.py",
+)
+# The embedded cache's files: every bake keeps them.
+EMBEDDED_CACHE_FILES = (
+    "src/{package}/embedded_store.py",
+    "src/{package}/auth/session_cache.py",
+    "src/{package}/platform/token_store.py",
+    "src/{package}/platform/file_token_store.py",
+    "tests/fixtures.py",
+    "tests/contracts.py",
+    "tests/test_session_cache.py",
+    "tests/test_token_store.py",
+)
+
+
+def seed_cache_files(root: Path, package: str) -> tuple[list[Path], list[Path]]:
+    """Write the Redis cache's files and the embedded one's; return both lists."""
+    redis, embedded = (
+        [root / path.format(package=package) for path in paths]
+        for paths in (REDIS_CACHE_FILES, EMBEDDED_CACHE_FILES)
+    )
+    for path in redis + embedded:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {path.name}\n", encoding="utf-8")
+    return redis, embedded
+
+
+def test_remove_redis_files_keeps_the_embedded_cache(working_directory):
+    redis, embedded = seed_cache_files(working_directory, "oa_helper")
+    post_gen.remove_redis_files("oa_helper")
+    assert [path.exists() for path in redis] == [False] * len(redis)
+    assert [path.exists() for path in embedded] == [True] * len(embedded)
+    kept = tree(working_directory)
+    post_gen.remove_redis_files("oa_helper")  # idempotent: nothing left to remove, no error
+    assert tree(working_directory) == kept
+
+
+def test_remove_redis_files_leaves_no_redis_file_of_the_template(working_directory):
+    """Run on a copy of the template's src/ and tests/: every file named after Redis goes
+    (one the helper forgot would stay in embedded bakes), and nothing else does."""
+    for folder in ("src", "tests"):
+        shutil.copytree(TEMPLATE_PROJECT / folder, working_directory / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    before = set(tree(working_directory))
+    post_gen.remove_redis_files("{{cookiecutter.__package_name}}")
+    removed = before - set(tree(working_directory))
+    assert removed == {path for path in before if "redis" in Path(path).name}
+    assert len(removed) == len(REDIS_CACHE_FILES)
+
+
 def seed_project(root: Path, package: str) -> None:
-    (root / "src" / package).mkdir(parents=True)
-    (root / "src" / package / "redis_store.py").write_text("# redis\n", encoding="utf-8")
-    (root / "src" / package / "auth").mkdir()
-    (root / "src" / package / "auth" / "session_cache.py").write_text("# redis\n",
-                                                                      encoding="utf-8")
+    seed_cache_files(root, package)
     (root / "src" / package / "health.py").write_text("# health\n", encoding="utf-8")
-    (root / "tests").mkdir()
-    (root / "tests" / "test_session_cache.py").write_text("# test\n", encoding="utf-8")
     (root / ".env.example").write_text(EXAMPLE_ENV, encoding="utf-8")
 
 
@@ -819,25 +874,24 @@ def test_post_gen_main_is_idempotent_and_keeps_the_secret(working_directory, mon
     first = tree(working_directory)
     run_post_gen_main(monkeypatch, answers, "embedded")
     assert tree(working_directory) == first
-    assert sorted(first) == [
+    assert sorted(first) == sorted([
         ".cruft.json",
         ".env",
         ".env.example",
         "docs/audit-checklist.md",
         "registration.json",
         f"src/{package}/health.py",
-    ]
+        *(path.format(package=package) for path in EMBEDDED_CACHE_FILES),
+    ])
     assert b"!!!SET FLASK_SECRET_KEY!!!" not in first[".env"]
 
 
 def test_post_gen_main_keeps_redis_files_with_redis(working_directory, monkeypatch):
     answers = {**default_answers(), "cache": "redis"}
-    seed_project(working_directory, answers["__package_name"])
+    package = answers["__package_name"]
+    redis, embedded = seed_cache_files(working_directory, package)
     run_post_gen_main(monkeypatch, answers, "redis")
-    package = working_directory / "src" / answers["__package_name"]
-    assert (package / "redis_store.py").exists()
-    assert (package / "auth" / "session_cache.py").exists()
-    assert (working_directory / "tests" / "test_session_cache.py").exists()
+    assert all(path.exists() for path in redis + embedded)
 
 
 def seed_oidc_files(root: Path, package: str) -> list[Path]:

@@ -1,6 +1,8 @@
 """Shared fixtures (flaskr's shape): `app`, `client`, `runner` built from a test `Config`.
 
 Loaded for every test by the project's conftest.py: tests/ and each feature's own tests.
+A generation option that needs fixtures of its own (a cache server, say) brings a
+tests/<option>_fixtures.py, loaded after this module so that its fixtures override these.
 """
 
 from __future__ import annotations
@@ -8,18 +10,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-{%- if cookiecutter.cache == "redis" %}
-import shutil
-import socket
-import subprocess
-import threading
-{%- endif %}
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-{%- if cookiecutter.cache == "redis" %}
-import redis
-{%- endif %}
 import requests
 from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings
@@ -50,9 +43,6 @@ PRODUCTION_ENV = {
 {%- if cookiecutter.database == "postgresql" %}
     "DATABASE_URL": "postgresql+psycopg://app:app@127.0.0.1:5432/app",
 {%- endif %}
-{%- if cookiecutter.cache == "redis" %}
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-{%- endif %}
 }
 
 
@@ -64,17 +54,29 @@ def test_database_url(tmp_path) -> str:
 test_database_url.__test__ = False  # a helper, not a test
 
 
+@pytest.fixture(scope="session")
+def cache_environ() -> dict[str, str]:
+    """The settings the app's cache needs: none for the embedded one.
+
+    A cache server's fixture module overrides this with the address of a server it runs.
+    """
+    return {}
+
+
 @pytest.fixture
-def make_config(tmp_path{% if cookiecutter.cache == "redis" %}, redis_url{% endif %}):
+def empty_cache() -> None:
+    """Each test starts with empty caches and counters: the embedded ones live in tmp_path.
+
+    A cache server's fixture module overrides this to empty its server.
+    """
+
+
+@pytest.fixture
+def make_config(tmp_path, cache_environ, empty_cache):
     """Build a valid production Config with `overrides` applied."""
 
     def build(**overrides) -> Config:
-        environ = {**PRODUCTION_ENV, "DATABASE_URL": test_database_url(tmp_path)}
-{%- if cookiecutter.cache == "redis" %}
-        environ["REDIS_URL"] = redis_url
-        # Every test starts with empty counters and caches (rate limits, tokens).
-        redis.Redis.from_url(redis_url).flushdb()
-{%- endif %}
+        environ = {**PRODUCTION_ENV, **cache_environ, "DATABASE_URL": test_database_url(tmp_path)}
         config = Config.from_env(environ, instance_path=tmp_path / "instance")
         # Independent of whether this checkout's front end happens to be built.
         overrides = {"frontend_dist": tmp_path / "frontend-not-built", **overrides}
@@ -188,44 +190,3 @@ def platform_client(platform_app):
 @pytest.fixture
 def auth(platform_client, sim):
     return AuthActions(platform_client, sim)
-{%- if cookiecutter.cache == "redis" %}
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A throwaway redis-server on 127.0.0.1 and a random port, for this test session."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    workdir = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(
-        [executable, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(workdir), "--logfile", ""],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        # Wait for its own "ready" line instead of sleeping and polling; EOF = it exited.
-        ready = any("Ready to accept connections" in line for line in server.stdout)
-        if not ready:
-            pytest.fail("redis-server exited at start")
-        # Keep draining its log so a full pipe never blocks it.
-        threading.Thread(target=server.stdout.read, daemon=True).start()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(10)
-
-
-@pytest.fixture
-def redis_client(redis_url):
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
-{%- endif %}

@@ -57,7 +57,7 @@ def test_platform_down_is_a_warning_not_a_failure(platform_client, sim):
 
 
 def test_an_unexpected_error_in_a_check_is_a_fail_not_a_crash(platform_app, monkeypatch):
-    """E.g. the token cache's Redis is down under the platform check: 503 fail, no 500."""
+    """E.g. the token cache's server is down under the platform check: 503 fail, no 500."""
     client = platform_app.extensions["ywxt"]
 
     def broken_cache():

@@ -22,9 +22,6 @@ import requests
 
 from {{ cookiecutter.__package_name }}.platform import (
     CallEvent,
-{%- if cookiecutter.cache == "embedded" %}
-    FileTokenStore,
-{%- endif %}
     Identity,
     InvalidCode,
     MemoryTokenStore,
@@ -35,9 +32,6 @@ from {{ cookiecutter.__package_name }}.platform import (
     PlatformGatewayError,
     PlatformRateLimited,
     PlatformUnavailable,
-{%- if cookiecutter.cache == "redis" %}
-    RedisTokenStore,
-{%- endif %}
     RetryPolicy,
     TokenExpired,
     get_client,
@@ -719,13 +713,7 @@ def test_each_app_has_one_client(app):
         assert client.corp_id == app.config["SETTINGS"].ywxt_corp_id
 
 
-def test_the_token_store_is_shared_by_every_worker(app):
-    store = app.extensions["ywxt"].token_store
-{%- if cookiecutter.cache == "redis" %}
-    # REDIS_URL is set: every worker on every machine reads the same Redis.
-    assert isinstance(store, RedisTokenStore)
-{%- else %}
-    # The embedded default: a file in the instance folder, locked across processes.
-    assert isinstance(store, FileTokenStore)
-    assert str(store.path).startswith(app.instance_path)
-{%- endif %}
+def test_the_client_uses_the_token_store_of_the_apps_cache(app):
+    # The store every worker shares (tests/test_token_store.py and the cache's own tests
+    # check which one each cache binds).
+    assert app.extensions["ywxt"].token_store is app.extensions["token_store"]

@@ -348,7 +348,7 @@ class RunningServer:
 
 
 @pytest.fixture(scope="module")
-def gunicorn_https(tmp_path_factory, dev_cert{% if cookiecutter.cache == "redis" %}, redis_url{% endif %}):
+def gunicorn_https(tmp_path_factory, dev_cert, cache_environ):
     """gunicorn -c deploy/gunicorn.conf.py wsgi:app over HTTPS on 127.0.0.1, production env."""
     workdir = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
@@ -357,9 +357,7 @@ def gunicorn_https(tmp_path_factory, dev_cert{% if cookiecutter.cache == "redis"
         **PRODUCTION_ENV,
         "APP_BASE_URL": f"https://127.0.0.1:{port}",
         "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
-{%- if cookiecutter.cache == "redis" %}
-        "REDIS_URL": redis_url,
-{%- endif %}
+        **cache_environ,
         "FRONTEND_DIST": str(workdir / "frontend-not-built"),
         "TRUSTED_PROXY_HOPS": "0",  # clients connect directly
         "GUNICORN_BIND": f"127.0.0.1:{port}",

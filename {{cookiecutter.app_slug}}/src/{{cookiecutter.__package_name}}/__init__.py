@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -21,9 +22,6 @@ from . import (
     openapi,
     pages,
     platform,
-{%- if cookiecutter.cache == "redis" %}
-    redis_store,
-{%- endif %}
     reports,
     security,
 )
@@ -88,12 +86,20 @@ def engine_options(database_url: str) -> dict:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent.parent / "migrations"))
-{%- if cookiecutter.cache == "redis" %}
-    redis_store.init_app(app)
-{%- endif %}
+    bind_cache(app)
     security.init_app(app)
     platform.init_app(app, on_event=reports.event_recorder(app))
     health.init_app(app)
+
+
+def bind_cache(app: Flask) -> None:
+    """Bind the token store and session cache every worker shares: the one place that picks.
+
+    The cache was chosen at generation (`Config.cache`); its module `<cache>_store.py`
+    beside this file binds both. embedded_store.py is in every bake; a cache server's
+    module only in the bakes generated with it (post_gen_project deletes it otherwise).
+    """
+    import_module(f"{__name__}.{app.config['SETTINGS'].cache}_store").init_app(app)
 
 
 @migrate.configure

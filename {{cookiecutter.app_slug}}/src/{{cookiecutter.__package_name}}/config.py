@@ -29,6 +29,7 @@ MIN_SECRET_LENGTH = 32
 # Values baked in at generation time (cookiecutter answers).
 BAKED_PORTAL_ORIGINS = "{{ cookiecutter.portal_origins }}"
 DATABASE_KIND = "{{ cookiecutter.database }}"
+# Where the state every worker shares lives: <CACHE_KIND>_store.py binds it (create_app).
 CACHE_KIND = "{{ cookiecutter.cache }}"
 # DB31DSJ/Z 003 附录 D 页面框架: adaptive, or a fixed width of 760–950 px.
 PAGE_WIDTH_MODE = "{{ cookiecutter.page_width_mode }}"
@@ -81,6 +82,8 @@ class Config:
     ywxt_pc_agent_id: str
     ywxt_secret: str = dataclasses.field(repr=False)
     ywxt_portal_origins: tuple[str, ...] = ()
+    cache: str = CACHE_KIND
+    # Read with cache = redis only; cli.py shows it and the rate limiter counts there.
     redis_url: str | None = dataclasses.field(default=None, repr=False)
     trusted_proxy_hops: int = 1
     app_version: str = "0.1.0"
@@ -139,7 +142,8 @@ class Config:
             ywxt_portal_origins=reader.origins(
                 "YWXT_PORTAL_ORIGINS", default=BAKED_PORTAL_ORIGINS, require_https=production
             ),
-            redis_url=reader.redis_url(required=CACHE_KIND == "redis"),
+            # An embedded bake ships no Redis client: it ignores REDIS_URL.
+            redis_url=reader.redis_url() if CACHE_KIND == "redis" else None,
             trusted_proxy_hops=reader.integer("TRUSTED_PROXY_HOPS", default=1, minimum=0),
             app_version=environ.get("APP_VERSION", "").strip() or _package_version(),
             health_cache_seconds=reader.number("HEALTH_CACHE_SECONDS", default=5.0, minimum=0),
@@ -290,11 +294,10 @@ class _EnvReader:
         return settings
 {%- endif %}
 
-    def redis_url(self, *, required: bool) -> str | None:
+    def redis_url(self) -> str | None:
         value = self.get("REDIS_URL")
         if not value:
-            if required:
-                self.problems.append("REDIS_URL 未设置（本应用按 Redis 缓存生成，例如 redis://127.0.0.1:6379/0）")
+            self.problems.append("REDIS_URL 未设置（本应用按 Redis 缓存生成，例如 redis://127.0.0.1:6379/0）")
             return None
         if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
             self.problems.append("REDIS_URL 应以 redis://、rediss:// 或 unix:// 开头")

@@ -35,9 +35,6 @@ from .openapi import (
 )
 from .outbox.relay import backlog
 from .platform import PlatformError, PlatformUnavailable, get_client
-{%- if cookiecutter.cache == "redis" %}
-from .redis_store import get_redis
-{%- endif %}
 
 STATUS_ORDER = ("pass", "warn", "fail")
 
@@ -83,9 +80,9 @@ class CheckResult:
         return item
 
 
-def _timed(key: str, component_type: str, probe: Callable[[], object], failure: str,
-           *, errors: tuple[type[Exception], ...] = (Exception,),
-           status_on_error: str = "fail") -> CheckResult:
+def timed_check(key: str, component_type: str, probe: Callable[[], object], failure: str,
+                *, errors: tuple[type[Exception], ...] = (Exception,),
+                status_on_error: str = "fail") -> CheckResult:
     """Run `probe`, measuring its round trip; an error gives `status_on_error`."""
     started = time.perf_counter()
     try:
@@ -111,14 +108,7 @@ def check_database() -> CheckResult:
         finally:
             db.session.rollback()
 
-    return _timed("database:responseTime", "datastore", probe, "数据库不可达")
-{%- if cookiecutter.cache == "redis" %}
-
-
-def check_cache() -> CheckResult:
-    """A PING to Redis, which holds the shared tokens and sessions."""
-    return _timed("cache:responseTime", "datastore", lambda: get_redis().ping(), "缓存不可达")
-{%- endif %}
+    return timed_check("database:responseTime", "datastore", probe, "数据库不可达")
 
 
 def check_platform() -> CheckResult:
@@ -127,9 +117,9 @@ def check_platform() -> CheckResult:
     Down is `warn`, not `fail`: pages that need no platform call keep working and
     deliveries wait in the outbox, so taking the app out of rotation would only hurt.
     """
-    return _timed("platform:responseTime", "system", lambda: get_client().ensure_access_token(),
-                  "一网协同平台不可达", errors=(PlatformUnavailable, PlatformError),
-                  status_on_error="warn")
+    return timed_check("platform:responseTime", "system",
+                       lambda: get_client().ensure_access_token(), "一网协同平台不可达",
+                       errors=(PlatformUnavailable, PlatformError), status_on_error="warn")
 
 
 def check_outbox() -> CheckResult:
@@ -153,14 +143,11 @@ def check_outbox() -> CheckResult:
                        output)
 
 
-# Every check the app runs.
+# The checks every app runs; `register_check` adds those of what a generation option brings.
 CHECKS: tuple[Callable[[], CheckResult], ...] = (
     check_database,
     check_platform,
     check_outbox,
-{%- if cookiecutter.cache == "redis" %}
-    check_cache,
-{%- endif %}
 )
 
 
@@ -189,9 +176,15 @@ class HealthMonitor:
             return self._cached[1]
 
 
+def register_check(app, check: Callable[[], CheckResult]) -> None:
+    """Run `check` too (a cache server's round trip, say); call it before `init_app`."""
+    app.extensions.setdefault("health_checks", []).append(check)
+
+
 def init_app(app) -> None:
     settings = app.config["SETTINGS"]
-    app.extensions["health"] = HealthMonitor(CHECKS, settings.health_cache_seconds)
+    checks = (*CHECKS, *app.extensions.get("health_checks", ()))
+    app.extensions["health"] = HealthMonitor(checks, settings.health_cache_seconds)
     app.register_blueprint(bp)
 
 

@@ -1,71 +1,57 @@
-"""Login sessions cached in Redis, in front of the database (cache = redis).
+"""A cache of login sessions in front of the database, and the embedded answer: none.
 
-Every API call looks its session up. From Redis that is one GET; from the database it is
-a pooled connection, a transaction and a query, the largest cost of a request like
-/api/me under load (`make bench`). The database stays the record: a miss, an unreadable
-entry or a Redis failure falls back to it, so a Redis outage never logs anyone out.
+The database is the record of every session (auth/sessions.py). A cache may keep copies
+so that a request reads its session without a query, but two rules bind every cache:
 
-Logout must stay final (ASVS 3.3.1). A request that read the row just before the logout
-could otherwise write it back into the cache after the logout removed it. So ending a
-session writes a tombstone, and a cached copy is only ever written where no tombstone is
-(one Lua script, atomic in Redis). Entries live at most `TTL_SECONDS`: even a tombstone
-lost to a Redis failure at logout leaves a stale copy for one minute at most.
+- It may forget anything at any time (`get` answers None): the database then decides.
+- Once a session has ended, it never hands that session out again, not even if a request
+  that read the row before the logout puts it back afterwards (ASVS 3.3.1: logout is
+  final). `get` answers False for an ended session it remembers.
+
+Every implementation passes the same contract tests (tests/contracts.py).
 """
 
 from __future__ import annotations
 
-import json
-import logging
+from typing import Literal, Protocol
 
-import redis
+from flask import current_app
 
-from ..redis_store import get_redis
-
-PREFIX = "ywxt:session:"
-TTL_SECONDS = 60
-ENDED = b"-"
-# SET unless the key holds the tombstone: an ended session is never cached again.
-_SET_UNLESS_ENDED = """
-if redis.call("get", KEYS[1]) == ARGV[2] then
-    return 0
-end
-redis.call("set", KEYS[1], ARGV[1], "EX", ARGV[3])
-return 1
-"""
-
-log = logging.getLogger(__name__)
+ENDED: Literal[False] = False
+"""What `get` answers for a session that has ended."""
 
 
-def get(token_digest: str) -> dict | None | bool:
-    """The cached fields of a session; False once it has ended; None when not cached."""
-    try:
-        raw = get_redis().get(PREFIX + token_digest)
-    except redis.RedisError as error:
-        log.warning("session cache unavailable, reading the database: %s", error)
+class SessionCache(Protocol):
+    """Copies of sessions' fields (never their ticket), keyed by the token's digest."""
+
+    def get(self, token_digest: str) -> dict | None | Literal[False]:
+        """The cached fields; `ENDED` once the session has ended; None when not cached."""
+
+    def put(self, token_digest: str, fields: dict) -> None:
+        """Cache a session's fields, unless it has ended meanwhile."""
+
+    def end(self, token_digest: str) -> None:
+        """The session has ended: never hand it out again."""
+
+
+class NoSessionCache:
+    """The embedded cache keeps no copies: every request reads its session from the database.
+
+    A copy in each worker's memory would be cheap, but a logout handled by one worker could
+    not remove the copies the others hold, and logout must be final at once. On one
+    machine the database is a local file or a nearby server, so the read is cheap anyway.
+    """
+
+    def get(self, token_digest: str) -> None:
         return None
-    if raw is None:
-        return None
-    if raw == ENDED:
-        return False
-    try:
-        fields = json.loads(raw)
-    except ValueError:
-        return None
-    return fields if isinstance(fields, dict) else None
+
+    def put(self, token_digest: str, fields: dict) -> None:
+        pass  # nothing kept: the next request reads the database
+
+    def end(self, token_digest: str) -> None:
+        pass  # nothing kept, so nothing to forget
 
 
-def put(token_digest: str, fields: dict) -> None:
-    """Cache a session's fields (never its ticket), unless it has ended meanwhile."""
-    payload = json.dumps(fields, ensure_ascii=False)
-    try:
-        get_redis().eval(_SET_UNLESS_ENDED, 1, PREFIX + token_digest, payload, ENDED,
-                         TTL_SECONDS)
-    except redis.RedisError as error:
-        log.warning("session not cached: %s", error)
-
-
-def end(token_digest: str) -> None:
-    try:
-        get_redis().set(PREFIX + token_digest, ENDED, ex=TTL_SECONDS)
-    except redis.RedisError as error:
-        log.warning("session end not cached (a copy may live %d s): %s", TTL_SECONDS, error)
+def get_session_cache() -> SessionCache:
+    """The session cache of the current app, bound by its cache at start."""
+    return current_app.extensions["session_cache"]

@@ -19,10 +19,8 @@ from sqlalchemy import delete, or_
 
 from ..errors import FriendlyError
 from ..extensions import db
-{%- if cookiecutter.cache == "redis" %}
-from . import session_cache
-{%- endif %}
 from .models import LoginSession, PendingLogin, digest
+from .session_cache import ENDED, get_session_cache
 
 SESSION_COOKIE = "ywxt_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -105,14 +103,10 @@ def current_user() -> CurrentUser | None:
     if not token:
         return None
     token_digest = digest(token)
-{%- if cookiecutter.cache == "redis" %}
-    cached = session_cache.get(token_digest)
-    if cached is False:
-        return None  # ended: logout is final even while the cache is warm
+    cached = get_session_cache().get(token_digest)
+    if cached is ENDED:
+        return None  # logout is final even while a cache is warm
     session = _from_cache(cached) or _load(token_digest)
-{%- else %}
-    session = _load(token_digest)
-{%- endif %}
     if session is None:
         return None
     now = int(time.time())
@@ -135,11 +129,8 @@ def _load(token_digest: str) -> SessionState | None:
         return None
     session = SessionState(row.userid, row.display_name, row.csrf_token, row.created_at,
                            row.last_seen_at)
-{%- if cookiecutter.cache == "redis" %}
-    session_cache.put(token_digest, dataclasses.asdict(session))
-{%- endif %}
+    get_session_cache().put(token_digest, dataclasses.asdict(session))
     return session
-{%- if cookiecutter.cache == "redis" %}
 
 
 def _from_cache(cached: dict | None) -> SessionState | None:
@@ -147,7 +138,6 @@ def _from_cache(cached: dict | None) -> SessionState | None:
         return SessionState(**cached) if cached else None
     except TypeError:
         return None  # cached by another version of the app: the database decides
-{%- endif %}
 
 
 def _touch(token_digest: str, now: int) -> SessionState | None:
@@ -158,18 +148,14 @@ def _touch(token_digest: str, now: int) -> SessionState | None:
     row.last_seen_at = now
     db.session.commit()
     session = SessionState(row.userid, row.display_name, row.csrf_token, row.created_at, now)
-{%- if cookiecutter.cache == "redis" %}
-    session_cache.put(token_digest, dataclasses.asdict(session))
-{%- endif %}
+    get_session_cache().put(token_digest, dataclasses.asdict(session))
     return session
 
 
 def _end(token_digest: str) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.token_digest == token_digest))
     db.session.commit()
-{%- if cookiecutter.cache == "redis" %}
-    session_cache.end(token_digest)
-{%- endif %}
+    get_session_cache().end(token_digest)
 
 
 def session_row() -> LoginSession | None:

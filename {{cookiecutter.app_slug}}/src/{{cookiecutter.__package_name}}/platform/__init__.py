@@ -1,13 +1,13 @@
 """The one door to 一网协同: nothing outside this package builds platform URLs or reads errcode.
 
-`init_app(app)` builds one `PlatformClient` per app into `app.extensions["ywxt"]`;
-`get_client()` returns it for the current app.
+`init_app(app)` builds one `PlatformClient` per app into `app.extensions["ywxt"]`, on the
+token store the app's cache bound (`app.extensions["token_store"]`); `get_client()`
+returns the client for the current app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Flask, current_app
 
@@ -32,40 +32,19 @@ from .errors import (
     PlatformUnavailable,
     TokenExpired,
 )
-from .token_store import (
-    FileTokenStore,
-    MemoryTokenStore,
-{%- if cookiecutter.cache == "redis" %}
-    RedisTokenStore,
-{%- endif %}
-    TokenStore,
-)
-
-# In the instance folder, beside the embedded database; it holds credentials (mode 0600).
-CACHE_FILE_NAME = "ywxt-tokens.json"
-
-
-def build_token_store(app: Flask) -> TokenStore:
-    """The store every worker shares: Redis when configured, else a file in the instance folder."""
-{%- if cookiecutter.cache == "redis" %}
-    settings = app.config["SETTINGS"]
-    if settings.redis_url:
-        from .. import redis_store
-
-        if "redis" not in app.extensions:
-            redis_store.init_app(app)
-        return RedisTokenStore(app.extensions["redis"])
-{%- endif %}
-    return FileTokenStore(Path(app.instance_path) / CACHE_FILE_NAME)
+from .file_token_store import FileTokenStore
+from .token_store import MemoryTokenStore, TokenStore
 
 
 def init_app(app: Flask, *, on_event: Callable[[CallEvent], None] | None = None) -> None:
     """Build the app's platform client; nothing is fetched until the first call.
 
-    `on_event` receives every call's key-operation event (DB31DSJ/Z 003 §6.2.4 e).
+    The token store is the one every worker shares, bound by the app's cache first
+    (`bind_cache` in create_app). `on_event` receives every call's key-operation event
+    (DB31DSJ/Z 003 §6.2.4 e).
     """
     app.extensions["ywxt"] = PlatformClient(app.config["SETTINGS"],
-                                            token_store=build_token_store(app),
+                                            token_store=app.extensions["token_store"],
                                             on_event=on_event)
 
 
@@ -92,13 +71,9 @@ __all__ = [
     "PlatformGatewayError",
     "PlatformRateLimited",
     "PlatformUnavailable",
-{%- if cookiecutter.cache == "redis" %}
-    "RedisTokenStore",
-{%- endif %}
     "RetryPolicy",
     "TokenExpired",
     "TokenStore",
-    "build_token_store",
     "get_client",
     "init_app",
 ]

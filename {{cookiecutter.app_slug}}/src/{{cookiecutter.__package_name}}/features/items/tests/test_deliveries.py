@@ -527,7 +527,7 @@ def relay_command(tmp_path, *args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", factory, "outbox", "run", *args]
 
 
-def relay_environment(app, sim) -> dict[str, str]:
+def relay_environment(app, sim, cache_environ: dict[str, str]) -> dict[str, str]:
     settings = app.config["SETTINGS"]
     environ = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR")
                if name in os.environ}
@@ -546,20 +546,19 @@ def relay_environment(app, sim) -> dict[str, str]:
         "YWXT_AGENT_ID": settings.ywxt_agent_id,
         "YWXT_PC_AGENT_ID": settings.ywxt_pc_agent_id,
         "YWXT_SECRET": settings.ywxt_secret,
+        **cache_environ,
     })
-    if settings.redis_url:
-        environ["REDIS_URL"] = settings.redis_url
     return environ
 
 
 def test_a_relay_killed_after_the_platform_acted_delivers_once_after_restart(
-        platform_app, desk, sim, tmp_path):
+        platform_app, desk, sim, tmp_path, cache_environ):
     item_id = desk.create()
     task = task_num(platform_app, item_id)
     sim.state.todos = WatchedTodos()
     # The platform stores the todo, then holds its answer: the relay is stuck in the call.
     sim.fail_next(TODO_ADD, "timeout", seconds=60)
-    environ = relay_environment(platform_app, sim)
+    environ = relay_environment(platform_app, sim, cache_environ)
     relay = subprocess.Popen(relay_command(tmp_path, "--idle-seconds", "0.1"), env=environ,
                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)

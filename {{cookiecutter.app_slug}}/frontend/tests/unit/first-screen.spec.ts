@@ -8,8 +8,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 import { createApiClient } from '@/api/client'
-import { createFirstScreenAnswers, FIRST_SCREEN_ID, parseFirstScreen, readFirstScreen } from '@/api/firstScreen'
+import { createFirstScreenAnswers, parseFirstScreen, readFirstScreen } from '@/api/firstScreen'
 import type { Me, Message } from '@/api/types'
+
+import { json, putFirstScreen } from './support'
 
 const ME: Me = { userid: 'zhangsan', name: '张三', csrf_token: 'csrf-from-the-page' }
 
@@ -21,18 +23,6 @@ const PAGE_MESSAGES = { messages: [message(31, '请完善个人信息授权')], 
 const SERVER_MESSAGES = { messages: [message(32, '系统将于今晚维护')], unread: 1 }
 const BLOCK = JSON.stringify({ '/api/me': ME, '/api/messages': PAGE_MESSAGES })
 
-/** index.html as the backend sends it: the data block at the end of the body. */
-function putBlock(text: string): void {
-  const script = document.createElement('script')
-  script.type = 'application/json'
-  script.id = FIRST_SCREEN_ID
-  script.textContent = text
-  document.body.append(script)
-}
-
-function json(body: unknown): Response {
-  return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
-}
 
 afterEach(() => {
   document.body.innerHTML = ''
@@ -67,7 +57,7 @@ describe('parseFirstScreen', () => {
 
   it('reads the block from the page', () => {
     expect(readFirstScreen().size).toBe(0)
-    putBlock(BLOCK)
+    putFirstScreen(BLOCK)
     expect(readFirstScreen().get('/api/me')).toEqual(ME)
   })
 })
@@ -142,7 +132,7 @@ describe('工作台 with and without the data block', () => {
   }
 
   it('renders the greeting from the page, with no request', async () => {
-    putBlock(BLOCK)
+    putFirstScreen(BLOCK)
     const { wrapper, fetchMock } = await openHome()
     expect(wrapper.get('[data-testid="greeting"]').text()).toBe('张三，您好')
     expect(fetchMock).not.toHaveBeenCalled()
@@ -152,14 +142,14 @@ describe('工作台 with and without the data block', () => {
     ['absent', null],
     ['malformed', BLOCK.slice(0, -3)],
   ])('asks the API as before when the block is %s', async (_case, block) => {
-    if (block !== null) putBlock(block)
+    if (block !== null) putFirstScreen(block)
     const { wrapper, fetchMock } = await openHome()
     expect(fetchMock.mock.calls.map(([url]) => url)).toEqual(['/api/me'])
     expect(wrapper.get('[data-testid="greeting"]').text()).toBe('张三丰，您好')
   })
 
   it('leaves what the page carried unused once the first screen is up', async () => {
-    putBlock(BLOCK)
+    putFirstScreen(BLOCK)
     const { fetchMock, dropFirstScreen } = await openHome()
     dropFirstScreen()
     const { fetchMessages } = await import('@/api')

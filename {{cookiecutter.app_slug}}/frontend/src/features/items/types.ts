@@ -1,5 +1,6 @@
 /** Shapes of the 事项 API (the backend's contract; keep the names as on the wire). */
-import type { Person } from '@/api/types'
+// Relative, not '@/': the mocked API of the browser specs (tests/e2e/mock-api.ts) uses these types too.
+import type { Person } from '../../api/types'
 
 export type ItemStatus = 'open' | 'done'
 export type ItemPriority = 'normal' | 'urgent'

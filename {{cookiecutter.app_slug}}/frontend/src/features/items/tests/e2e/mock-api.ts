@@ -2,27 +2,14 @@
  * 事项's part of the mocked API (frontend/tests/e2e/support.ts finds this file): its
  * endpoints over a few items of the logged-in user, as the backend answers them.
  */
-import { CONTACTS, defineMockFeature, errorBody, ME, type Person } from '../../../../../tests/e2e/support'
-
-export interface ItemData {
-  id: number
-  title: string
-  description: string
-  status: 'open' | 'done'
-  priority: 'normal' | 'urgent'
-  due_date: string | null
-  creator: Person
-  assignee: Person
-  created_at: string
-  completed_at: string | null
-  can_complete: boolean
-}
+import { CONTACTS, defineMockFeature, errorBody, ME } from '../../../../../tests/e2e/support'
+import type { Item } from '../../types'
 
 const LISI = { userid: 'lisi', name: '李四' }
 const WANGWU = { userid: 'wangwu', name: '王五' }
 const ZHANGSAN = { userid: ME.userid, name: ME.name }
 
-export function defaultItems(): ItemData[] {
+export function defaultItems(): Item[] {
   return [
     {
       id: 7,
@@ -90,14 +77,14 @@ export const NEW_ITEM_MESSAGE = {
 }
 
 export interface ItemsData {
-  items: ItemData[]
+  items: Item[]
   nextId: number
 }
 
 const NOT_FOUND = errorBody(404, '事项不存在', '该事项不存在或已被删除。')
 
 /** The items of a box as GET /api/items?box= answers them. */
-function box(data: ItemsData, name: string | null): ItemData[] {
+function box(data: ItemsData, name: string | null): Item[] {
   return data.items.filter((item) => (name === 'created' ? item.creator.userid : item.assignee.userid) === ME.userid)
 }
 
@@ -127,7 +114,7 @@ export default defineMockFeature<ItemsData>({
         if (!input.title || !assignee) {
           return { status: 400, body: errorBody(400, '参数有误', '请检查填写的内容。', { title: '请填写标题' }) }
         }
-        const item: ItemData = {
+        const item: Item = {
           id: data.nextId++,
           title: input.title,
           description: input.description ?? '',

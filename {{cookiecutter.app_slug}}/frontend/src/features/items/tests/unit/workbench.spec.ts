@@ -6,9 +6,9 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
-import { FIRST_SCREEN_ID } from '@/api/firstScreen'
 import { collectFeatures } from '@/features'
 
+import { json, putFirstScreen } from '../../../../../tests/unit/support'
 import itemsFeature from '../../feature'
 import type { Item } from '../../types'
 
@@ -32,17 +32,6 @@ const PAGE_ITEMS = [item(7, '报送第一季度安全生产检查材料'), item(
 const SERVER_ITEMS = [item(9, '起草年度培训计划')]
 const BLOCK = JSON.stringify({ '/api/items?box=todo': { items: PAGE_ITEMS } })
 
-function json(body: unknown): Response {
-  return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
-}
-
-function putBlock(text: string): void {
-  const script = document.createElement('script')
-  script.type = 'application/json'
-  script.id = FIRST_SCREEN_ID
-  script.textContent = text
-  document.body.append(script)
-}
 
 beforeEach(() => {
   vi.resetModules() // a fresh api module: it reads the page once
@@ -73,7 +62,7 @@ async function openWorkbench(hash = '/') {
 
 describe('the 事项 panel', () => {
   it('shows the todo list from the page with no request, and counts the open ones', async () => {
-    putBlock(BLOCK)
+    putFirstScreen(BLOCK)
     const { wrapper, titles, requested } = await openWorkbench()
     expect(titles()).toEqual(PAGE_ITEMS.map((entry) => entry.title))
     expect(wrapper.get('[data-testid="todo-count"]').text()).toBe('2')
@@ -87,7 +76,7 @@ describe('the 事项 panel', () => {
   })
 
   it('loads fresh data when 工作台 is opened again later', async () => {
-    putBlock(BLOCK)
+    putFirstScreen(BLOCK)
     const first = await openWorkbench()
     first.dropFirstScreen()
     first.wrapper.unmount()

@@ -31,6 +31,13 @@ function leave(overrides: Partial<Feature> = {}): Feature {
 }
 
 describe('collectFeatures', () => {
+  it('accepts every feature of this app', () => {
+    const modules = import.meta.glob<{ default: Feature }>('/src/features/*/feature.ts', { eager: true })
+    expect(collectFeatures(modules).map((feature) => feature.name)).toEqual(
+      Object.keys(modules).map((file) => file.split('/').slice(-2)[0]).sort(),
+    )
+  })
+
   it('takes every feature.ts in folder order', () => {
     const other = { ...leave(), name: 'archive', title: '归档', tabs: [], routes: [] }
     const features = collectFeatures({ './leave/feature.ts': { default: leave() }, './archive/feature.ts': { default: other } })

@@ -22,7 +22,9 @@ process.env.E2E_PORT ||= freePort()
 const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT}`
 
 export default defineConfig<AppOptions>({
-  testDir: './tests/e2e',
+  // The core's specs (tests/e2e/) and each feature's own (src/features/<name>/tests/e2e/).
+  testDir: '.',
+  testMatch: ['tests/e2e/**/*.spec.ts', 'src/features/*/tests/e2e/**/*.spec.ts'],
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,

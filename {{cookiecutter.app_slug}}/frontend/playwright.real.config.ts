@@ -18,7 +18,9 @@ export const REAL_STACK_USE: Partial<PlaywrightTestOptions & PlaywrightWorkerOpt
  * from the app's own virtualenv (`make test` runs this after `npm run build`).
  */
 export default defineConfig({
-  testDir: './tests/real',
+  // The core's specs (tests/real/) and each feature's own (src/features/<name>/tests/real/).
+  testDir: '.',
+  testMatch: ['tests/real/**/*.spec.ts', 'src/features/*/tests/real/**/*.spec.ts'],
   globalSetup: './tests/real/global-setup.ts',
   fullyParallel: false,
   workers: 1,

@@ -9,7 +9,8 @@ export default mergeConfig(
   defineConfig({
     test: {
       environment: 'happy-dom',
-      include: ['tests/unit/**/*.spec.ts'],
+      // The core's specs, and each feature's own (src/features/<name>/tests/unit/).
+      include: ['tests/unit/**/*.spec.ts', 'src/features/*/tests/unit/**/*.spec.ts'],
       exclude: [...configDefaults.exclude, 'tests/e2e/**'],
       root: fileURLToPath(new URL('./', import.meta.url)),
       // Vant's style entries import .css files: let Vite, not Node, load them.

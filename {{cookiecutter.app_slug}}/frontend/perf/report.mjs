@@ -7,9 +7,15 @@
 export const SCHEMA_VERSION = 1
 
 /**
- * Each metric: its id, a label for the table, its unit, the target and whether lower or
- * higher is better. The order is the table's order.
- * @type {Array<{ id: string, label: string, unit: string, target: number, better: 'lower' | 'higher', source: 'browser' | 'lighthouse' }>}
+ * A metric: its id, a label for the table, its unit, the target and whether lower or higher
+ * is better.
+ * @typedef {{ id: string, label: string, unit: string, target: number, better: 'lower' | 'higher', source: 'browser' | 'lighthouse' }} Metric
+ */
+
+/**
+ * The core's metrics, in the table's order; each feature's operations follow
+ * (src/features/<name>/tests/perf.mjs, see run.mjs).
+ * @type {Metric[]}
  */
 export const METRICS = [
   { id: 'initial_js_gz', label: 'Initial JS (gzip)', unit: 'kB', target: 50, better: 'lower', source: 'browser' },
@@ -21,8 +27,6 @@ export const METRICS = [
   { id: 'lighthouse_tbt', label: 'Lighthouse TBT', unit: 'ms', target: 100, better: 'lower', source: 'lighthouse' },
   { id: 'lighthouse_cls', label: 'Lighthouse CLS', unit: 'score', target: 0.02, better: 'lower', source: 'lighthouse' },
   { id: 'landing_data_visible', label: 'Slow 4G: landing data visible', unit: 's', target: 1.8, better: 'lower', source: 'browser' },
-  { id: 'op_create_item', label: 'Slow 4G: create an item', unit: 's', target: 1, better: 'lower', source: 'browser' },
-  { id: 'op_complete_item', label: 'Slow 4G: complete an item', unit: 's', target: 1, better: 'lower', source: 'browser' },
 ]
 
 /** Informational figures printed below the table (no target). */
@@ -58,7 +62,7 @@ export function round(value, unit) {
 
 /**
  * One metric's entry: median of the runs, the target, and a verdict.
- * @param {(typeof METRICS)[number]} metric
+ * @param {Metric} metric
  * @param {number[]} runs
  * @param {string | null} [skipped] why the metric was not measured
  */
@@ -107,8 +111,10 @@ export function formatTable(results) {
 /**
  * Checks that `results` has the shape run.mjs writes; returns a list of problems (empty if
  * fine). Only the structure is checked, never whether a target is met.
+ * @param {any} results
+ * @param {Metric[]} [expected] the metrics that must be there: the core's, and the features' when run.mjs measured them
  */
-export function validateResults(results) {
+export function validateResults(results, expected = METRICS) {
   const problems = []
   const isNumberOrNull = (value) => value === null || (typeof value === 'number' && Number.isFinite(value))
   if (!results || typeof results !== 'object') return ['not an object']
@@ -118,7 +124,7 @@ export function validateResults(results) {
   if (typeof results.generated_at !== 'string' || Number.isNaN(Date.parse(results.generated_at))) problems.push('generated_at is not a date')
   if (!Array.isArray(results.metrics)) return [...problems, 'metrics is not a list']
   const ids = results.metrics.map((metric) => metric.id)
-  for (const metric of METRICS) if (!ids.includes(metric.id)) problems.push(`metric ${metric.id} is missing`)
+  for (const metric of expected) if (!ids.includes(metric.id)) problems.push(`metric ${metric.id} is missing`)
   for (const metric of results.metrics) {
     const where = `metric ${metric.id}`
     if (!isNumberOrNull(metric.measured)) problems.push(`${where}: measured is not a number or null`)

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * `make perf` / `npm run perf`: the performance benchmark of the landing page (工作台) and the
- * two main operations, against the whole app on loopback. It prints a table and writes
- * perf/results.json; it never fails because a figure misses its target (it is a benchmark,
- * not a timed test). The budget is in report.mjs.
+ * `make perf` / `npm run perf`: the performance benchmark of the landing page (工作台) and
+ * the features' main operations, against the whole app on loopback. It prints a table and
+ * writes perf/results.json; it never fails because a figure misses its target (it is a
+ * benchmark, not a timed test). The budget is in report.mjs.
  *
  *   node perf/run.mjs [--runs N] [--quick] [--no-lighthouse] [--no-gzip] [--out FILE]
  *                     [--lighthouse-reports DIR]
@@ -24,30 +24,42 @@
  *    itself sends the build's Brotli copies of the assets to a browser that accepts br, as
  *    nginx's brotli_static does, and the proxy passes them through.
  * 2. Logs in through the simulator's page as a plain mobile browser (outside the platform
- *    client) and creates a few items assigned to that user, so 工作台's list is not empty.
+ *    client); each feature seeds its data for that user (its `seed`).
  * 3. Playwright, Debian Chromium, 375×667 phone, CDP slow 4G (150 ms latency, 1.6 Mbps
  *    down, 750 kbps up) and 4× CPU slowdown, a cold cache each run: the landing page until
- *    its list of items is on screen, with every request the browser made; then, on the same
- *    page, creating an item (click 提交 → the new item's page shows it) and completing one
- *    (click 确认 in the second confirmation → the status reads 已办结).
+ *    its data is on screen (the greeting, and each feature's `landingData`), with every
+ *    request the browser made; then, on the same page, each feature's timed `operations`.
  * 4. Lighthouse 12.2.3 (Node API, mobile preset, simulated throttling) in Debian Chromium
  *    (--headless=new --no-sandbox) on the same logged-in landing page: the session cookie
  *    goes in `extraHeaders`, and the browser profile has the first-use guide dismissed, as
  *    for the Playwright runs.
+ *
+ * A feature takes part through src/features/<name>/tests/perf.mjs, whose default export is
+ * a `PerfFeature` (below); without any, the landing page and Lighthouse are measured alone.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
 import { EXTRA, METRICS, SCHEMA_VERSION, entry, formatTable, median, round, validateResults } from './report.mjs'
 
+/**
+ * A feature's part of the benchmark: the default export of src/features/<name>/tests/perf.mjs.
+ * @typedef {object} PerfFeature
+ * @property {import('./report.mjs').Metric[]} metrics its operations' metrics (source 'browser'), after the core's in the table
+ * @property {string} [landingData] a selector: what its 工作台 panel shows once its data is there
+ * @property {(context: { request: import('@playwright/test').APIRequestContext, target: string, runs: number }) => Promise<unknown>} [seed]
+ *   data for the logged-in user, before the runs; what it returns is handed to `operations`
+ * @property {(page: import('@playwright/test').Page, context: { run: number, seeded: any, timeOperation: typeof timeOperation, waitMs: number }) => Promise<Record<string, { ms: number, timeline: unknown[] }>>} [operations]
+ *   timed operations on the landing page, by metric id
+ */
+
 const FRONTEND = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium'
 const USER = { userid: 'zhangwei' } // the simulator's demo users
-const ASSIGNEE = { userid: 'lina', name: '李娜' }
 // Chrome DevTools' "slow 4G" as in the issue: 150 ms, 1.6 Mbps down, 750 kbps up; 4× CPU.
 const NETWORK = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 }
 const CPU_SLOWDOWN = 4
@@ -66,7 +78,8 @@ const MOBILE = {
 const CHROME_ARGS = ['--no-sandbox', '--disable-background-networking']
 // gzip level of the "kB gz" budget figures: the same as the app's compliance check (h5.py).
 const BUDGET_GZIP_LEVEL = 6
-const LIST = '[data-testid="item-list-todo"] [data-testid^="item-card-"]'
+// The core's part of 工作台's data: the greeting, once /api/me has answered.
+const GREETING = '[data-testid="greeting"][aria-busy="false"]'
 const WAIT_MS = 30_000
 // Signs of a busy machine: other work using over half the CPU time, or Lighthouse measuring
 // a CPU much slower than this machine's idle ~2,400-3,100.
@@ -121,8 +134,20 @@ async function cpuBusy() {
 }
 const seconds = (ms) => (ms === null || ms === undefined ? null : ms / 1000)
 
-/** In every measured page, before its scripts: paint timings and when the list shows. */
-function landingProbe(listSelector) {
+/** Every feature's perf.mjs, in folder order. @returns {Promise<Array<PerfFeature & { name: string }>>} */
+async function loadPerfFeatures() {
+  const root = join(FRONTEND, 'src', 'features')
+  const names = readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'tests', 'perf.mjs')))
+    .map((entry) => entry.name)
+    .sort()
+  return Promise.all(
+    names.map(async (name) => ({ name, ...(await import(pathToFileURL(join(root, name, 'tests', 'perf.mjs')).href)).default })),
+  )
+}
+
+/** In every measured page, before its scripts: paint timings and when all of `selectors` show. */
+function landingProbe(selectors) {
   const perf = (window.__perf = { fcp: null, lcp: null, lcpElement: null, listInDom: null, dataVisible: null })
   try {
     new PerformanceObserver((list) => {
@@ -141,7 +166,7 @@ function landingProbe(listSelector) {
     // not supported: leave null
   }
   const check = () => {
-    if (perf.listInDom !== null || !document.querySelector(listSelector)) return
+    if (perf.listInDom !== null || !selectors.every((selector) => document.querySelector(selector))) return
     perf.listInDom = performance.now()
     observer.disconnect()
     // On screen = the frame after it entered the DOM has been painted.
@@ -239,26 +264,6 @@ async function login(browser, app, sim, target) {
   return context
 }
 
-/** Items assigned to the logged-in user, so 工作台 (待我办理) has a list; returns their ids. */
-async function seedItems(context, target, count) {
-  const me = await (await context.request.get(`${target}/api/me`)).json()
-  const ids = []
-  for (let n = 1; n <= count; n++) {
-    const answer = await context.request.post(`${target}/api/items`, {
-      headers: { 'X-CSRF-Token': me.csrf_token },
-      data: {
-        title: `性能基准事项 ${n}`,
-        description: '由 make perf 创建，用于测量工作台的加载。',
-        assignee_userid: me.userid ?? USER.userid,
-        priority: n === 1 ? 'urgent' : 'normal',
-      },
-    })
-    if (!answer.ok()) throw new Error(`seeding an item: ${answer.status()} ${await answer.text()}`)
-    ids.push((await answer.json()).item.id)
-  }
-  return ids
-}
-
 /** Where a request of the landing page comes from, for the request and origin counts. */
 function classify(url, target, sim, jssdkUrl) {
   if (url.startsWith('data:') || url.startsWith('blob:')) return 'inline'
@@ -300,12 +305,12 @@ async function describeRequests(requests, target, sim, jssdkUrl) {
   return rows
 }
 
-/** One cold run: the landing page, then creating and completing an item on the same page. */
-async function browserRun(browser, storageState, { target, sim, jssdkUrl, completeId, run }) {
+/** One cold run: the landing page, then each feature's operations on the same page. */
+async function browserRun(browser, storageState, { target, sim, jssdkUrl, features, seeded, run }) {
   const context = await browser.newContext({ ...MOBILE, storageState })
   try {
     const page = await context.newPage()
-    await page.addInitScript(landingProbe, LIST)
+    await page.addInitScript(landingProbe, [GREETING, ...features.flatMap((feature) => feature.landingData ?? [])])
     await throttle(context, page)
     const requests = []
     page.on('request', (request) => requests.push(request))
@@ -319,29 +324,22 @@ async function browserRun(browser, storageState, { target, sim, jssdkUrl, comple
     if (!page.url().startsWith(target)) throw new Error(`the landing page went to ${page.url()}: not logged in?`)
     const probe = await page.evaluate(() => {
       const [navigation] = performance.getEntriesByType('navigation')
-      // The backend's data block (src/api/firstScreen.ts): the list came with the page.
+      // The backend's data block (src/api/firstScreen.ts): the first screen's data came with the page.
       const firstScreen = document.getElementById('first-screen') !== null
       return { ...window.__perf, load: navigation ? navigation.loadEventEnd : null, firstScreen }
     })
     const landingRequests = await describeRequests(requests.splice(0), target, sim, jssdkUrl)
 
-    // Create: fill the form (not timed), then click 提交 → the new item's page shows it.
-    await page.getByTestId('create-item-button').click()
-    const title = `基准新建 ${run}-${Date.now() % 100000}`
-    await page.getByTestId('title-input').locator('input, textarea').first().fill(title, { timeout: WAIT_MS })
-    await page.getByTestId('assignee-picker').click()
-    await page.getByTestId('contact-search').fill(ASSIGNEE.name, { timeout: WAIT_MS })
-    await page.getByTestId(`contact-option-${ASSIGNEE.userid}`).click({ timeout: WAIT_MS })
-    await page.getByTestId('assignee-value').filter({ hasText: ASSIGNEE.name }).waitFor({ timeout: WAIT_MS })
-    const create = await timeOperation(page, { click: '[data-testid="submit-button"]', done: '[data-testid="item-title"]', text: title })
-
-    // Complete: open a seeded item (assigned to us), 办结, then 确认 → the status reads 已办结.
-    await page.evaluate((id) => (window.location.hash = `#/items/${id}`), completeId)
-    await page.getByTestId('complete-button').click({ timeout: WAIT_MS })
-    await page.locator('.van-dialog').waitFor({ timeout: WAIT_MS })
-    const complete = await timeOperation(page, { click: '.van-dialog__confirm', done: '[data-testid="item-status"]', text: '已办结' })
+    const operations = {}
+    for (const feature of features) {
+      if (!feature.operations) continue
+      // Each feature starts from 工作台, on the same page (no reload).
+      await page.evaluate(() => (window.location.hash = '#/'))
+      await page.getByTestId('home-view').waitFor({ timeout: WAIT_MS })
+      Object.assign(operations, await feature.operations(page, { run, seeded: seeded[feature.name], timeOperation, waitMs: WAIT_MS }))
+    }
     if (errors.length) log(`run ${run}: page errors: ${errors.join('; ')}`)
-    return { probe, requests: landingRequests, create: create.ms, complete: complete.ms, operations: { create: create.timeline, complete: complete.timeline } }
+    return { probe, requests: landingRequests, operations }
   } finally {
     await context.close()
   }
@@ -410,14 +408,13 @@ async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, re
     }
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`)
     // It must have audited the logged-in page: it stayed on the app, no API call was refused,
-    // and the list came with the page (firstScreen) or from /api/items.
+    // and the data came with the page (firstScreen) or from the API.
     const network = lhr.audits['network-requests']?.details?.items ?? []
     const api = network.filter((row) => new URL(row.url).pathname.startsWith('/api/'))
-    const items = api.find((row) => new URL(row.url).pathname === '/api/items')
     if (
       !lhr.finalDisplayedUrl.startsWith(target) ||
       api.some((row) => row.statusCode !== 200) ||
-      !(firstScreen || items)
+      !(firstScreen || api.length > 0)
     ) {
       throw new Error(`Lighthouse did not audit the logged-in landing page (${lhr.finalDisplayedUrl})`)
     }
@@ -485,20 +482,27 @@ async function main() {
     )
     log(`app ${app}${proxy ? `, measured through the gzip proxy ${target}` : ''}; simulator ${sim}`)
 
+    const features = await loadPerfFeatures()
     const loggedIn = await login(browser, app, sim, target)
-    const seeded = await seedItems(loggedIn, target, options.runs + 3)
+    const seeded = {}
+    for (const feature of features) {
+      if (feature.seed) seeded[feature.name] = await feature.seed({ request: loggedIn.request, target, runs: options.runs })
+    }
     const storageState = await loggedIn.storageState()
     await loggedIn.close()
-    log(`logged in as ${USER.userid} through the simulator; ${seeded.length} items assigned to ${USER.userid}`)
+    log(
+      `logged in as ${USER.userid} through the simulator; features: ${features.map((feature) => feature.name).join(', ') || 'none'}`,
+    )
 
     const runs = []
     for (let run = 1; run <= options.runs; run++) {
-      const result = await browserRun(browser, storageState, { target, sim, jssdkUrl: config.jssdkUrl, completeId: seeded[run - 1], run })
+      const result = await browserRun(browser, storageState, { target, sim, jssdkUrl: config.jssdkUrl, features, seeded, run })
       const summary = summarizeRequests(result.requests)
       runs.push({ ...result, summary })
+      const timed = Object.entries(result.operations).map(([id, op]) => `${id} ${(op.ms / 1000).toFixed(2)} s, `)
       log(
         `browser run ${run}/${options.runs}: data visible ${seconds(result.probe.dataVisible).toFixed(2)} s, ` +
-          `create ${(result.create / 1000).toFixed(2)} s, complete ${(result.complete / 1000).toFixed(2)} s, ` +
+          timed.join('') +
           `${summary.requests} requests, JS ${summary.js_gz.toFixed(1)} kB gz, CSS ${summary.css_gz.toFixed(1)} kB gz; ` +
           `transferred JS ${summary.js_transfer.toFixed(1)} kB, CSS ${summary.css_transfer.toFixed(1)} kB (${summary.encodings.join(', ')})`,
       )
@@ -534,16 +538,16 @@ async function main() {
       requests: pick(runs, (run) => run.summary.requests),
       third_party_origins: pick(runs, (run) => run.summary.third_party_origins.length),
       landing_data_visible: pick(runs, (run) => seconds(run.probe.dataVisible)),
-      op_create_item: pick(runs, (run) => seconds(run.create)),
-      op_complete_item: pick(runs, (run) => seconds(run.complete)),
     }
+    const featureMetrics = features.flatMap((feature) => feature.metrics)
+    for (const metric of featureMetrics) browserValues[metric.id] = pick(runs, (run) => seconds(run.operations[metric.id]?.ms))
     const lighthouseValues = {
       lighthouse_score: pick(lighthouseRuns, (run) => run.score),
       lighthouse_lcp: pick(lighthouseRuns, (run) => run.lcp),
       lighthouse_tbt: pick(lighthouseRuns, (run) => run.tbt),
       lighthouse_cls: pick(lighthouseRuns, (run) => run.cls),
     }
-    const metrics = METRICS.map((metric) =>
+    const metrics = [...METRICS, ...featureMetrics].map((metric) =>
       metric.source === 'lighthouse'
         ? entry(metric, lighthouseValues[metric.id], options.lighthouse ? null : options.quick ? 'quick mode' : '--no-lighthouse')
         : entry(metric, browserValues[metric.id]),
@@ -606,19 +610,20 @@ async function main() {
           lcp_element: run.probe.lcpElement,
           first_screen_data: run.probe.firstScreen,
         })),
-        operations: runs.map((run) => run.operations),
+        // Each operation's request timeline (times relative to the click), by metric id.
+        operations: runs.map((run) => Object.fromEntries(Object.entries(run.operations).map(([id, op]) => [id, op.timeline]))),
         lighthouse: lighthouseRuns,
       },
     }
     results.duration_s = Math.round((Date.now() - started) / 1000)
-    const problems = validateResults(results)
+    const problems = validateResults(results, [...METRICS, ...featureMetrics])
     if (problems.length) throw new Error(`results do not match their schema: ${problems.join('; ')}`)
     mkdirSync(dirname(options.out), { recursive: true })
     writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`)
 
     console.log('')
     console.log(
-      `Landing page (工作台, logged in, ${seeded.length}+ items) — ${options.quick ? 'QUICK MODE, 1 run, not the budget\'s medians' : `median of ${options.runs} runs`}`,
+      `Landing page (工作台, logged in) — ${options.quick ? 'QUICK MODE, 1 run, not the budget\'s medians' : `median of ${options.runs} runs`}`,
     )
     console.log(formatTable(results))
     const lowestIndex = Math.min(...lighthouseRuns.map((run) => run.benchmark_index ?? Infinity))

@@ -11,8 +11,17 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
+    AppIcon: typeof import('./components/AppIcon.vue')['default']
+    ContactPickerSheet: typeof import('./components/ContactPickerSheet.vue')['default']
+    EmptyState: typeof import('./components/EmptyState.vue')['default']
+    ErrorState: typeof import('./components/ErrorState.vue')['default']
+    MaskedField: typeof import('./components/MaskedField.vue')['default']
+    PageHeader: typeof import('./components/PageHeader.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    SkeletonCard: typeof import('./components/SkeletonCard.vue')['default']
+    TheFirstUseGuide: typeof import('./components/TheFirstUseGuide.vue')['default']
+    TheTabbar: typeof import('./components/TheTabbar.vue')['default']
     VanButton: typeof import('vant/es')['Button']
     VanCollapse: typeof import('vant/es')['Collapse']
     VanCollapseItem: typeof import('vant/es')['CollapseItem']

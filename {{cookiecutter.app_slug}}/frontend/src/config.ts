@@ -21,7 +21,7 @@ export interface AppConfig {
 export const CONFIG_PLACEHOLDER = '__APP_CONFIG__'
 
 export const DEFAULT_CONFIG: AppConfig = {
-  appName: '协同事项',
+  appName: '一网协同应用',
   pageWidth: { mode: 'adaptive' },
   jssdkUrl: 'http://127.0.0.1:5001/jssdk/jweixin.js',
   corpId: '',

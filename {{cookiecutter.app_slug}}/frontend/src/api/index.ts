@@ -1,17 +1,10 @@
-/** The app's API, one function per endpoint, over the default same-origin client. */
+/**
+ * The core API, one function per endpoint, over the default same-origin client; a feature
+ * keeps its own endpoints in src/features/<name>/api.ts over the same `api`.
+ */
 import { createApiClient, redirectToLogin } from './client'
 import { createFirstScreenAnswers } from './firstScreen'
-import type {
-  AgentSignature,
-  Contact,
-  CorpSignature,
-  Item,
-  ItemBox,
-  Me,
-  Message,
-  NewItem,
-  Profile,
-} from './types'
+import type { AgentSignature, Contact, CorpSignature, Me, Message, Profile } from './types'
 
 let csrfToken: string | null = null
 let mePromise: Promise<Me> | null = null
@@ -42,17 +35,6 @@ export function loadMe(): Promise<Me> {
   )
   return mePromise
 }
-
-export const fetchItems = (box: ItemBox) =>
-  api.get<{ items: Item[] }>('/api/items', { box }).then((data) => data.items)
-
-export const fetchItem = (id: number) => api.get<{ item: Item }>(`/api/items/${id}`).then((data) => data.item)
-
-export const createItem = (input: NewItem) =>
-  api.post<{ item: Item }>('/api/items', input).then((data) => data.item)
-
-export const completeItem = (id: number) =>
-  api.post<{ item: Item }>(`/api/items/${id}/complete`).then((data) => data.item)
 
 export const searchContacts = (q: string) =>
   api.get<{ users: Contact[] }>('/api/contacts', { q }).then((data) => data.users)

@@ -1,4 +1,4 @@
-/** Shapes of the backend's JSON API (the backend's contract; keep the names as on the wire). */
+/** Shapes of the core JSON API (the backend's contract; keep the names as on the wire). */
 
 export interface Me {
   userid: string
@@ -6,35 +6,10 @@ export interface Me {
   csrf_token: string
 }
 
+/** A person as the API names them (a feature's creator, assignee, …). */
 export interface Person {
   userid: string
   name: string
-}
-
-export type ItemStatus = 'open' | 'done'
-export type ItemPriority = 'normal' | 'urgent'
-export type ItemBox = 'todo' | 'created'
-
-export interface Item {
-  id: number
-  title: string
-  description: string
-  status: ItemStatus
-  priority: ItemPriority
-  due_date: string | null
-  creator: Person
-  assignee: Person
-  created_at: string
-  completed_at: string | null
-  can_complete: boolean
-}
-
-export interface NewItem {
-  title: string
-  description: string
-  assignee_userid: string
-  due_date?: string
-  priority?: ItemPriority
 }
 
 export interface Contact {

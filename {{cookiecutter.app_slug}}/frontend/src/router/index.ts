@@ -1,5 +1,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 
+import { features } from '@/features'
+
 // The landing route is eager: a lazy one costs a serial round trip before anything shows.
 import HomeView from '../views/HomeView.vue'
 
@@ -13,8 +15,9 @@ declare module 'vue-router' {
 }
 
 // Hash history: the JS-SDK signs location.href without the hash, so one signature serves
-// every route, and the platform todo links point at <APP_BASE_URL>/#/items/<id>.
-// Depth stays ≤ 5 (DB31DSJ/Z 003 §6.3.6 e): tab page → item → done.
+// every route, and the platform todo links point at <APP_BASE_URL>/#/<route>.
+// Depth stays ≤ 5 (DB31DSJ/Z 003 §6.3.6 e): a tab page, then a feature's pages below it
+// (src/features/index.ts rejects a feature route deeper than MAX_ROUTE_DEPTH).
 const router = createRouter({
   history: createWebHashHistory(),
   routes: [
@@ -31,19 +34,8 @@ const router = createRouter({
       component: () => import('../views/ProfileView.vue'),
       meta: { title: '我的', tab: true },
     },
-    {
-      path: '/items/new',
-      name: 'item-create',
-      component: () => import('../views/ItemCreateView.vue'),
-      meta: { title: '发起事项' },
-    },
-    {
-      path: '/items/:id(\\d+)',
-      name: 'item-detail',
-      component: () => import('../views/ItemDetailView.vue'),
-      props: true,
-      meta: { title: '事项详情' },
-    },
+    // Each feature's pages (src/features/<name>/feature.ts), before the catch-all.
+    ...features.flatMap((feature) => feature.routes),
     {
       path: '/:pathMatch(.*)*',
       name: 'not-found',

@@ -5,10 +5,12 @@ import { expect, expectNoRed, openApp, test } from './support'
 test('a server failure shows a friendly page, and 重试 recovers', async ({ page, api, allowConsoleErrors }) => {
   allowConsoleErrors(/status of 503/)
   let failing = true
-  api.on('GET', /^\/api\/items$/, () =>
-    failing ? { status: 503, body: { error: { status: 503, title: 'x', message: 'upstream trace' } } } : { body: { items: [] } },
+  api.on('GET', /^\/api\/messages$/, () =>
+    failing
+      ? { status: 503, body: { error: { status: 503, title: 'x', message: 'upstream trace' } } }
+      : { body: { messages: [], unread: 0 } },
   )
-  await openApp(page, '/', 'home-view')
+  await openApp(page, '/messages', 'messages-view')
   const state = page.getByTestId('error-state')
   await expect(state).toHaveAttribute('data-kind', 'server')
   await expect(page.getByTestId('error-title')).toHaveText('服务暂时不可用')
@@ -17,13 +19,13 @@ test('a server failure shows a friendly page, and 重试 recovers', async ({ pag
 
   failing = false
   await page.getByTestId('retry-button').click()
-  await expect(page.getByTestId('empty-state')).toContainText('暂无待办事项')
+  await expect(page.getByTestId('empty-state')).toContainText('暂无消息')
 })
 
 test('a request that takes too long times out at 4.5 s with a friendly page', async ({ page, api }) => {
   let hang = true
-  api.on('GET', /^\/api\/items$/, () => (hang ? { hang: true } : { body: { items: [] } }))
-  await openApp(page, '/', 'home-view')
+  api.on('GET', /^\/api\/messages$/, () => (hang ? { hang: true } : { body: { messages: [], unread: 0 } }))
+  await openApp(page, '/messages', 'messages-view')
   const started = Date.now()
   await expect(page.getByTestId('error-state')).toHaveAttribute('data-kind', 'timeout', { timeout: 8000 })
   expect(Date.now() - started).toBeLessThan(5000)
@@ -36,23 +38,27 @@ test('a request that takes too long times out at 4.5 s with a friendly page', as
 
 test('going offline shows a friendly page, and 重试 recovers once online', async ({ page, context, api, allowConsoleErrors }) => {
   allowConsoleErrors(/ERR_INTERNET_DISCONNECTED/)
-  await openApp(page, '/', 'home-view')
-  await expect(page.getByTestId('item-card-7')).toBeVisible()
+  // Both pages' scripts are loaded while online; only the API goes away.
+  await openApp(page, '/messages', 'messages-view')
+  await expect(page.getByTestId('message-list')).toBeVisible()
+  await page.getByTestId('tab-home').click()
+  await expect(page.getByTestId('home-view')).toBeVisible()
 
   // Offline for the browser (navigator.onLine) and for the mocked API alike.
   let offline = true
-  api.on('GET', /^\/api\/items$/, (request) =>
-    offline ? { abort: 'internetdisconnected' } : { body: { items: request.query.get('box') === 'created' ? api.data.items.filter((item) => item.id === 9) : [] } },
+  api.on('GET', /^\/api\/messages$/, () =>
+    offline ? { abort: 'internetdisconnected' } : { body: { messages: api.data.messages.slice(0, 1), unread: 1 } },
   )
   await context.setOffline(true)
-  await page.getByTestId('box-created').click()
+  await page.getByTestId('tab-messages').click()
   await expect(page.getByTestId('error-state')).toHaveAttribute('data-kind', 'offline')
   await expect(page.getByTestId('error-title')).toHaveText('网络未连接')
 
   offline = false
   await context.setOffline(false)
   await page.getByTestId('retry-button').click()
-  await expect(page.getByTestId('item-card-9')).toBeVisible()
+  await expect(page.getByTestId('message-31')).toBeVisible()
+  await expect(page.getByTestId('message-30')).toHaveCount(0)
 })
 
 test('an expired session goes to the platform login and comes back to the same screen', async ({ page, api, allowConsoleErrors }) => {

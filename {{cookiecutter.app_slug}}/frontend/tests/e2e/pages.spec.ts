@@ -1,21 +1,18 @@
-import { expect, expectNoHorizontalOverflow, expectNoRed, findRedColours, openApp, test } from './support'
+import { expect, expectNoHorizontalOverflow, expectNoRed, FEATURE_NAMES, findRedColours, openApp, test } from './support'
 
 // Every page renders in Chinese, draws nothing in red, fits the width, logs no console error
 // (checked by the auto fixture in support.ts).
 const PAGES = [
-  { name: '工作台', hash: '/', view: 'home-view', ready: 'item-list-todo', title: '协同事项' },
-  { name: '我发起的', hash: '/?box=created', view: 'home-view', ready: 'item-list-created', title: '协同事项' },
-  { name: '事项详情', hash: '/items/7', view: 'item-detail-view', ready: 'item-title', title: '事项详情 - 协同事项' },
-  { name: '发起事项', hash: '/items/new', view: 'item-create-view', ready: 'title-input', title: '发起事项 - 协同事项' },
-  { name: '消息', hash: '/messages', view: 'messages-view', ready: 'message-list', title: '协同事项' },
-  { name: '我的', hash: '/me', view: 'profile-view', ready: 'masked-mobile', title: '协同事项' },
-  { name: '页面不存在', hash: '/no-such-page', view: 'not-found-view', ready: 'go-home-button', title: '页面不存在 - 协同事项' },
+  { name: '工作台', hash: '/', view: 'home-view', ready: '[data-testid="greeting"][aria-busy="false"]', title: '协同办公' },
+  { name: '消息', hash: '/messages', view: 'messages-view', ready: '[data-testid="message-list"]', title: '协同办公' },
+  { name: '我的', hash: '/me', view: 'profile-view', ready: '[data-testid="masked-mobile"]', title: '协同办公' },
+  { name: '页面不存在', hash: '/no-such-page', view: 'not-found-view', ready: '[data-testid="go-home-button"]', title: '页面不存在 - 协同办公' },
 ]
 
 for (const { name, hash, view, ready, title } of PAGES) {
   test(`${name} renders without red or horizontal overflow`, async ({ page }) => {
     await openApp(page, hash, view)
-    await expect(page.getByTestId(ready).first()).toBeVisible()
+    await expect(page.locator(ready).first()).toBeVisible()
     await expect(page).toHaveTitle(title)
     await expectNoRed(page)
     await expectNoHorizontalOverflow(page)
@@ -30,24 +27,18 @@ test('the page keeps pinch zoom and declares Chinese', async ({ page }) => {
 })
 
 test.describe('工作台', () => {
-  test('shows a skeleton while the list loads, then the items', async ({ page, api }) => {
-    api.slowDown('GET', /^\/api\/items$/, 800)
-    await page.goto('/#/')
-    await expect(page.getByTestId('items-skeleton')).toBeVisible()
-    await expect(page.getByTestId('item-card-7')).toBeVisible()
-    await expect(page.getByTestId('items-skeleton')).toHaveCount(0)
-    await expect(page.getByTestId('greeting')).toHaveText('张三，您好')
-    // Two open items wait for me; the done one does not count.
-    await expect(page.getByTestId('todo-count')).toHaveText('2')
-  })
-
-  test('switches between 待我办理 and 我发起的, keeping the choice in the URL', async ({ page, api }) => {
+  test('greets the user and shows every feature’s panel, or says how to add one', async ({ page }) => {
     await openApp(page, '/', 'home-view')
-    await expect(page.getByTestId('item-card-7')).toContainText('报送第一季度安全生产检查材料')
-    await page.getByTestId('box-created').click()
-    await expect(page.getByTestId('item-card-9')).toContainText('办理人 王五')
-    expect(page.url()).toContain('box=created')
-    expect(api.requestsTo('GET', '/api/items').map((request) => request.query.get('box'))).toEqual(['todo', 'created'])
+    await expect(page.getByTestId('greeting')).toHaveText('张三，您好')
+    const command = page.getByTestId('feature-new-command')
+    if (FEATURE_NAMES.length === 0) {
+      await expect(page.getByTestId('empty-state')).toContainText('工作台还没有业务功能')
+      await expect(command).toHaveText('flask --app wsgi feature new <name> --title <中文名>')
+      await expectNoHorizontalOverflow(page)
+    } else {
+      await expect(page.locator('[data-testid^="workbench-"]').first()).toBeVisible()
+      await expect(command).toHaveCount(0)
+    }
   })
 
   test('tab bar reaches 消息 and 我的, with a non-red unread badge', async ({ page }) => {
@@ -59,14 +50,6 @@ test.describe('工作台', () => {
     await page.getByTestId('tab-profile').click()
     await expect(page.getByTestId('profile-view')).toBeVisible()
     await expectNoRed(page)
-  })
-
-  test('opens an item from the list and goes back', async ({ page }) => {
-    await openApp(page, '/', 'home-view')
-    await page.getByTestId('item-card-7').click()
-    await expect(page.getByTestId('item-title')).toHaveText('报送第一季度安全生产检查材料')
-    await page.getByTestId('back-button').click()
-    await expect(page.getByTestId('home-view')).toBeVisible()
   })
 })
 

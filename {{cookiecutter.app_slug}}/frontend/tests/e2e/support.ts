@@ -3,8 +3,16 @@
  * does, a mocked JSON API (so the built app runs without the backend), and the checks every
  * page must pass — no red (DB31DSJ/Z 003 附录 D), no horizontal overflow, no console error,
  * toasts gone within 1.5 s. Specs against the real backend can reuse the checks and `test`.
+ *
+ * The core's endpoints are mocked here; each feature adds its own from
+ * src/features/<name>/tests/e2e/mock-api.ts (`defineMockFeature`), found at run time: the
+ * built app shows every feature's panel on 工作台, whichever spec runs.
  */
-import { expect, test as base, type Page, type Route } from '@playwright/test'
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+import { expect, test as base, type BrowserContext, type Page, type Route } from '@playwright/test'
 
 // ---------------------------------------------------------------------------------------------
 // Run-time config (what the backend puts into <meta name="app-config">)
@@ -20,7 +28,7 @@ export interface AppConfigOption {
 export const JSSDK_URL = 'http://127.0.0.1:5001/jssdk/jweixin.js'
 
 export const ADAPTIVE_CONFIG: AppConfigOption = {
-  appName: '协同事项',
+  appName: '协同办公',
   pageWidth: { mode: 'adaptive' },
   jssdkUrl: JSSDK_URL,
   corpId: 'ww1234567890abcdef',
@@ -39,9 +47,6 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-/** The answers a logged-in user's index.html carries, by URL (src/api/firstScreen.ts). */
-export type FirstScreenOption = Record<string, unknown> | null
-
 /** The data block at the end of the body, its JSON escaped for HTML as the backend does. */
 function firstScreenBlock(answers: Record<string, unknown>): string {
   const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' }
@@ -49,11 +54,14 @@ function firstScreenBlock(answers: Record<string, unknown>): string {
   return `<script type="application/json" id="first-screen">${json}</script>`
 }
 
-/** Serve index.html with the config (and the first screen's data) filled in, as the backend does. */
+/**
+ * Serve index.html with the config filled in, as the backend does; and with the first
+ * screen's data (the answers by URL, src/api/firstScreen.ts) when `firstScreen` gives any.
+ */
 export async function injectAppConfig(
   page: Page,
   config: AppConfigOption,
-  firstScreen: FirstScreenOption = null,
+  firstScreen: () => Record<string, unknown> | null = () => null,
 ): Promise<void> {
   await page.route(
     (url) => url.pathname === '/' || url.pathname === '/index.html',
@@ -63,9 +71,10 @@ export async function injectAppConfig(
         'content="__APP_CONFIG__"',
         `content="${escapeHtml(JSON.stringify(config))}"`,
       )
-      if (firstScreen) {
+      const answers = firstScreen()
+      if (answers) {
         const end = html.lastIndexOf('</body>')
-        html = html.slice(0, end) + firstScreenBlock(firstScreen) + html.slice(end)
+        html = html.slice(0, end) + firstScreenBlock(answers) + html.slice(end)
       }
       const headers = { ...response.headers() }
       delete headers['content-length']
@@ -83,81 +92,7 @@ export interface Person {
   name: string
 }
 
-export interface ItemData {
-  id: number
-  title: string
-  description: string
-  status: 'open' | 'done'
-  priority: 'normal' | 'urgent'
-  due_date: string | null
-  creator: Person
-  assignee: Person
-  created_at: string
-  completed_at: string | null
-  can_complete: boolean
-}
-
 export const ME: Person & { csrf_token: string } = { userid: 'zhangsan', name: '张三', csrf_token: 'csrf-e2e-token' }
-const LISI = { userid: 'lisi', name: '李四' }
-const WANGWU = { userid: 'wangwu', name: '王五' }
-const ZHANGSAN = { userid: ME.userid, name: ME.name }
-
-export function defaultItems(): ItemData[] {
-  return [
-    {
-      id: 7,
-      title: '报送第一季度安全生产检查材料',
-      description: '请于本周五前将检查表和整改清单报送办公室。\n材料模板见共享盘“安全检查”目录。',
-      status: 'open',
-      priority: 'urgent',
-      due_date: '2026-03-06',
-      creator: LISI,
-      assignee: ZHANGSAN,
-      created_at: '2026-03-02T09:15:00+08:00',
-      completed_at: null,
-      can_complete: true,
-    },
-    {
-      id: 8,
-      title: '核对三月份会议室预约',
-      description: '',
-      status: 'open',
-      priority: 'normal',
-      due_date: null,
-      creator: WANGWU,
-      assignee: ZHANGSAN,
-      created_at: '2026-03-01T14:02:00+08:00',
-      completed_at: null,
-      can_complete: true,
-    },
-    {
-      id: 5,
-      title: '更新部门通讯录',
-      description: '新入职两位同事，请补充联系方式。',
-      status: 'done',
-      priority: 'normal',
-      due_date: '2026-02-20',
-      creator: LISI,
-      assignee: ZHANGSAN,
-      created_at: '2026-02-16T10:00:00+08:00',
-      completed_at: '2026-02-18T16:40:00+08:00',
-      can_complete: false,
-    },
-    {
-      id: 9,
-      title: '起草年度培训计划',
-      description: '结合各科室需求，形成初稿。',
-      status: 'open',
-      priority: 'normal',
-      due_date: '2026-03-20',
-      creator: ZHANGSAN,
-      assignee: WANGWU,
-      created_at: '2026-03-03T08:40:00+08:00',
-      completed_at: null,
-      can_complete: false,
-    },
-  ]
-}
 
 export const CONTACTS = [
   { userid: 'lisi', name: '李四', department: '办公室', position: '副主任' },
@@ -165,28 +100,29 @@ export const CONTACTS = [
   { userid: 'zhaoliu', name: '赵六', department: '信息中心', position: '工程师' },
 ]
 
+/** The inbox is the core's; a message links to any page of the app (a feature's, too). */
 export const MESSAGES = [
   {
     id: 31,
-    title: '新的协同事项',
-    description: '李四请您办理：报送第一季度安全生产检查材料',
-    url: 'http://127.0.0.1/#/items/7',
+    title: '请授权获取联系方式',
+    description: '授权后，同事可以通过本应用与您联系。',
+    url: 'http://127.0.0.1/#/me',
     created_at: '2026-03-02T09:15:00+08:00',
     read: false,
   },
   {
     id: 30,
-    title: '事项即将到期',
-    description: '核对三月份会议室预约 将于明天到期',
-    url: 'http://127.0.0.1/#/items/8',
+    title: '系统维护通知',
+    description: '本周六 22:00 至 23:00 系统维护，期间暂停使用。',
+    url: 'http://127.0.0.1/#/',
     created_at: '2026-03-01T18:00:00+08:00',
     read: false,
   },
   {
     id: 29,
-    title: '事项已办结',
-    description: '王五已办结：整理档案室',
-    url: 'http://127.0.0.1/#/items/4',
+    title: '欢迎使用',
+    description: '常用功能在工作台，消息在这里提醒您。',
+    url: 'http://127.0.0.1/#/',
     created_at: '2026-02-27T11:20:00+08:00',
     read: true,
   },
@@ -221,22 +157,86 @@ export type Reply =
   | { abort: 'internetdisconnected' | 'connectionrefused' | 'failed' }
   | { hang: true }
 
-type Handler = (request: RecordedRequest, match: RegExpMatchArray) => Reply
+export type Handler = (request: RecordedRequest, match: RegExpMatchArray) => Reply
 
-function errorBody(status: number, title: string, message: string, fields?: Record<string, string>) {
+/** An endpoint of the mocked API. */
+export interface MockRoute {
+  method: string
+  path: RegExp
+  handler: Handler
+}
+
+/** The backend's error body (src/api/client.ts ErrorBody). */
+export function errorBody(status: number, title: string, message: string, fields?: Record<string, string>) {
   return { error: { status, title, message, ...(fields ? { fields } : {}) } }
+}
+
+/** A feature's part of the mocked API: the default export of src/features/<name>/tests/e2e/mock-api.ts. */
+export interface MockFeature<Data> {
+  /** The feature's folder name. */
+  name: string
+  /** Its data, fresh for each test. */
+  data(): Data
+  /** Its endpoints over that data. */
+  routes(data: Data): MockRoute[]
+  /** Its answers in a logged-in user's index.html (the backend's first-screen block). */
+  firstScreen?(data: Data): Record<string, unknown>
+}
+
+export function defineMockFeature<Data>(feature: MockFeature<Data>): MockFeature<Data> {
+  return feature
+}
+
+const FEATURES_DIR = fileURLToPath(new URL('../../src/features/', import.meta.url))
+
+/** The business features built into the app (src/features/<name>/feature.ts). */
+export const FEATURE_NAMES: string[] = readdirSync(FEATURES_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(FEATURES_DIR, entry.name, 'feature.ts')))
+  .map((entry) => entry.name)
+  .sort()
+
+let mockFeatures: Promise<Array<MockFeature<unknown>>> | undefined
+
+/** Every feature's mock-api.ts, loaded once per worker. */
+export function loadMockFeatures(): Promise<Array<MockFeature<unknown>>> {
+  mockFeatures ??= Promise.all(
+    FEATURE_NAMES.map((name) => join(FEATURES_DIR, name, 'tests', 'e2e', 'mock-api.ts'))
+      .filter((file) => existsSync(file))
+      .map(async (file) => ((await import(pathToFileURL(file).href)) as { default: MockFeature<unknown> }).default),
+  )
+  return mockFeatures
 }
 
 /** The backend's JSON API, in memory. Specs change `data` or add `on(...)` overrides. */
 export class MockApi {
   readonly requests: RecordedRequest[] = []
   readonly data = {
-    items: defaultItems(),
     messages: MESSAGES.map((message) => ({ ...message })),
     profile: structuredClone(PROFILE_GRANTED) as typeof PROFILE_GRANTED | typeof PROFILE_NOT_GRANTED,
-    nextId: 100,
   }
-  private readonly overrides: Array<{ method: string; path: RegExp; handler: Handler }> = []
+  private readonly overrides: MockRoute[] = []
+  private readonly features = new Map<string, { feature: MockFeature<unknown>; data: unknown }>()
+
+  constructor(features: Array<MockFeature<unknown>> = []) {
+    for (const feature of features) this.features.set(feature.name, { feature, data: feature.data() })
+  }
+
+  /** A feature's data in this test (its folder, and so its mock-api.ts, must be there). */
+  dataOf<Data>(feature: MockFeature<Data>): Data {
+    const entry = this.features.get(feature.name)
+    if (!entry) throw new Error(`no mocked API for the feature ${feature.name}`)
+    return entry.data as Data
+  }
+
+  /** What a logged-in user's index.html carries: the core's answers and every feature's. */
+  firstScreen(): Record<string, unknown> {
+    const answers: Record<string, unknown> = {
+      '/api/me': ME,
+      '/api/messages': { messages: this.data.messages, unread: this.data.messages.filter((m) => !m.read).length },
+    }
+    for (const { feature, data } of this.features.values()) Object.assign(answers, feature.firstScreen?.(data))
+    return answers
+  }
 
   /** Answer `method path` with `handler` (checked before the defaults, latest first). */
   on(method: string, path: RegExp, handler: Handler | Reply): this {
@@ -258,63 +258,8 @@ export class MockApi {
     )
   }
 
-  private readonly routes: Array<{ method: string; path: RegExp; handler: Handler }> = [
+  private readonly coreRoutes: MockRoute[] = [
     { method: 'GET', path: /^\/api\/me$/, handler: () => ({ body: ME }) },
-    {
-      method: 'GET',
-      path: /^\/api\/items$/,
-      handler: (request) => {
-        const box = request.query.get('box')
-        const items = this.data.items.filter((item) =>
-          box === 'created' ? item.creator.userid === ME.userid : item.assignee.userid === ME.userid,
-        )
-        return { body: { items } }
-      },
-    },
-    {
-      method: 'GET',
-      path: /^\/api\/items\/(\d+)$/,
-      handler: (_request, match) => {
-        const item = this.data.items.find((candidate) => candidate.id === Number(match[1]))
-        return item ? { body: { item } } : { status: 404, body: errorBody(404, '事项不存在', '该事项不存在或已被删除。') }
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/items$/,
-      handler: (request) => {
-        const input = request.body as Record<string, string>
-        const assignee = CONTACTS.find((contact) => contact.userid === input.assignee_userid)
-        if (!input.title || !assignee) {
-          return { status: 400, body: errorBody(400, '参数有误', '请检查填写的内容。', { title: '请填写标题' }) }
-        }
-        const item: ItemData = {
-          id: this.data.nextId++,
-          title: input.title,
-          description: input.description ?? '',
-          status: 'open',
-          priority: input.priority === 'urgent' ? 'urgent' : 'normal',
-          due_date: input.due_date ?? null,
-          creator: ZHANGSAN,
-          assignee: { userid: assignee.userid, name: assignee.name },
-          created_at: new Date().toISOString(),
-          completed_at: null,
-          can_complete: false,
-        }
-        this.data.items.unshift(item)
-        return { status: 201, body: { item } }
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/items\/(\d+)\/complete$/,
-      handler: (_request, match) => {
-        const item = this.data.items.find((candidate) => candidate.id === Number(match[1]))
-        if (!item) return { status: 404, body: errorBody(404, '事项不存在', '该事项不存在或已被删除。') }
-        Object.assign(item, { status: 'done', completed_at: new Date().toISOString(), can_complete: false })
-        return { body: { item } }
-      },
-    },
     {
       method: 'GET',
       path: /^\/api\/contacts$/,
@@ -363,8 +308,9 @@ export class MockApi {
     },
   ]
 
-  async install(page: Page): Promise<void> {
-    await page.route('**/api/**', (route) => this.answer(route))
+  /** Answer the API for every page of `context` (a spec's own page.route() still goes first). */
+  async install(context: BrowserContext): Promise<void> {
+    await context.route('**/api/**', (route) => this.answer(route))
   }
 
   private async answer(route: Route): Promise<void> {
@@ -388,7 +334,8 @@ export class MockApi {
     const delay = this.delays.find((entry) => entry.method === recorded.method && entry.path.test(url.pathname))
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay.ms))
 
-    for (const entry of [...this.overrides, ...this.routes]) {
+    const featureRoutes = [...this.features.values()].flatMap(({ feature, data }) => feature.routes(data))
+    for (const entry of [...this.overrides, ...this.coreRoutes, ...featureRoutes]) {
       const match = entry.method === recorded.method ? url.pathname.match(entry.path) : null
       if (!match) continue
       const reply = entry.handler(recorded, match)
@@ -530,10 +477,10 @@ export interface AppOptions {
   appConfig: AppConfigOption
   /** false: the first-use guide was already dismissed (the default, so specs see the page). */
   firstVisit: boolean
-  /** Mock the JSON API with page.route (off for specs against the real backend). */
+  /** Mock the JSON API with context.route (off for specs against the real backend). */
   mockApi: boolean
-  /** The first screen's data in index.html, as for a logged-in user; null: none (the default). */
-  firstScreen: FirstScreenOption
+  /** index.html carries the first screen's data, as for a logged-in user (`api.firstScreen()`). */
+  firstScreen: boolean
 }
 
 export interface AppFixtures {
@@ -546,12 +493,12 @@ export const test = base.extend<AppOptions & AppFixtures>({
   appConfig: [ADAPTIVE_CONFIG, { option: true }],
   firstVisit: [false, { option: true }],
   mockApi: [true, { option: true }],
-  firstScreen: [null, { option: true }],
+  firstScreen: [false, { option: true }],
 
   api: [
-    async ({ page, mockApi }, use) => {
-      const api = new MockApi()
-      if (mockApi) await api.install(page)
+    async ({ context, mockApi }, use) => {
+      const api = new MockApi(await loadMockFeatures())
+      if (mockApi) await api.install(context)
       await use(api)
     },
     { auto: true },
@@ -573,8 +520,8 @@ export const test = base.extend<AppOptions & AppFixtures>({
     { auto: true },
   ],
 
-  page: async ({ page, appConfig, firstVisit, firstScreen }, use) => {
-    await injectAppConfig(page, appConfig, firstScreen)
+  page: async ({ page, appConfig, firstVisit, firstScreen, api }, use) => {
+    await injectAppConfig(page, appConfig, () => (firstScreen ? api.firstScreen() : null))
     if (!firstVisit) {
       await page.addInitScript((key) => window.localStorage.setItem(key, 'dismissed'), GUIDE_STORAGE_KEY)
     }
@@ -616,3 +563,25 @@ export const FAKE_JWEIXIN = `(function () {
     }
   };
 })();`
+
+/** A page to screenshot: its route, its view, and what shows once its data is there (a selector). */
+export interface Shot {
+  file: string
+  hash: string
+  view: string
+  ready: string
+}
+
+/** Screenshots for a person to look at: SCREENSHOT_DIR=/tmp/shots npx playwright test screenshots */
+export function screenshotTests(shots: Shot[]): void {
+  const dir = process.env.SCREENSHOT_DIR
+  for (const shot of shots) {
+    test(`screenshot ${shot.file}`, async ({ page }, testInfo) => {
+      test.skip(!dir, 'set SCREENSHOT_DIR to take screenshots')
+      await openApp(page, shot.hash, shot.view)
+      await page.locator(shot.ready).first().waitFor()
+      await page.waitForLoadState('networkidle')
+      await page.screenshot({ path: `${dir}/${testInfo.project.name}-${shot.file}.png`, fullPage: true })
+    })
+  }
+}

@@ -36,28 +36,28 @@ afterEach(() => {
 
 describe('requests', () => {
   it('sends same-origin JSON with cookies and no CSRF header on GET', async () => {
-    const { deps, fetchMock, api } = setup(async () => json(200, { items: [] }))
+    const { deps, fetchMock, api } = setup(async () => json(200, { users: [] }))
 
-    await expect(api.get('/api/items', { box: 'todo' })).resolves.toEqual({ items: [] })
+    await expect(api.get('/api/contacts', { q: '王' })).resolves.toEqual({ users: [] })
 
     const [url, init] = fetchMock.mock.calls[0]
-    expect(url).toBe('/api/items?box=todo')
+    expect(url).toBe('/api/contacts?q=%E7%8E%8B')
     expect(init).toMatchObject({ method: 'GET', credentials: 'same-origin', headers: { Accept: 'application/json' } })
     expect((init?.headers as Record<string, string>)['X-CSRF-Token']).toBeUndefined()
     expect(deps.csrfToken).not.toHaveBeenCalled()
   })
 
   it('sends the CSRF token from /api/me on POST and DELETE', async () => {
-    const { fetchMock, api } = setup(async () => json(201, { item: { id: 7 } }))
+    const { fetchMock, api } = setup(async () => json(200, { authorize_url: '/consent' }))
 
-    await api.post('/api/items', { title: '报送材料' })
+    await api.post('/api/consent', { scope: 'snsapi_privateinfo' })
     await api.del('/api/consent')
 
     for (const [, init] of fetchMock.mock.calls) {
       expect((init?.headers as Record<string, string>)['X-CSRF-Token']).toBe('csrf-token-123')
     }
     const [, postInit] = fetchMock.mock.calls[0]
-    expect(postInit).toMatchObject({ method: 'POST', body: JSON.stringify({ title: '报送材料' }) })
+    expect(postInit).toMatchObject({ method: 'POST', body: JSON.stringify({ scope: 'snsapi_privateinfo' }) })
     expect((postInit?.headers as Record<string, string>)['Content-Type']).toBe('application/json')
   })
 
@@ -79,7 +79,7 @@ describe('failures become friendly errors', () => {
         }),
     )
 
-    const pending = failure(api.get('/api/items'))
+    const pending = failure(api.get('/api/messages'))
     await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1)
     let settled = false
     void pending.then(() => (settled = true))
@@ -96,7 +96,7 @@ describe('failures become friendly errors', () => {
   it('turns a 5xx into a friendly message, never the server’s text', async () => {
     const { api } = setup(async () => new Response('<html>502 Bad Gateway nginx</html>', { status: 502 }))
 
-    const error = await failure(api.get('/api/items'))
+    const error = await failure(api.get('/api/messages'))
     expect(error).toMatchObject({ kind: 'server', status: 502, title: '服务暂时不可用' })
     expect(error.message).toBe('服务器暂时无法响应，请稍后重试。')
     expect(error.message).not.toContain('nginx')
@@ -113,13 +113,13 @@ describe('failures become friendly errors', () => {
   it('keeps the server’s title, message and field errors for a 4xx', async () => {
     const { api } = setup(async () =>
       json(400, {
-        error: { status: 400, title: '参数有误', message: '请检查标题。', fields: { title: '标题不能为空' } },
+        error: { status: 400, title: '参数有误', message: '请检查填写的内容。', fields: { scope: '授权范围有误' } },
       }),
     )
 
-    const error = await failure(api.post('/api/items', {}))
-    expect(error).toMatchObject({ kind: 'client', status: 400, title: '参数有误', message: '请检查标题。' })
-    expect(error.fields).toEqual({ title: '标题不能为空' })
+    const error = await failure(api.post('/api/consent', {}))
+    expect(error).toMatchObject({ kind: 'client', status: 400, title: '参数有误', message: '请检查填写的内容。' })
+    expect(error.fields).toEqual({ scope: '授权范围有误' })
     expect(error.retryable).toBe(false)
   })
 })
@@ -136,7 +136,7 @@ describe('401', () => {
   })
 
   it('comes back to the same screen after login', () => {
-    expect(loginUrl('#/items/7')).toBe('/auth/login?next=%2F%23%2Fitems%2F7')
+    expect(loginUrl('#/me?from=7')).toBe('/auth/login?next=%2F%23%2Fme%3Ffrom%3D7')
     expect(loginUrl('')).toBe('/auth/login?next=%2F')
 
     const location = { hash: '#/messages', href: 'http://127.0.0.1:5000/#/messages' }

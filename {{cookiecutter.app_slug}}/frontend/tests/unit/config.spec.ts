@@ -11,7 +11,7 @@ describe('run-time config', () => {
 
   it('reads the HTML-escaped JSON the backend puts in the meta tag', () => {
     const config = {
-      appName: '协同事项',
+      appName: '协同办公',
       pageWidth: { mode: 'fixed', width: 800 },
       jssdkUrl: 'http://127.0.0.1:5001/jssdk/jweixin.js',
       corpId: 'ww1234567890abcdef',

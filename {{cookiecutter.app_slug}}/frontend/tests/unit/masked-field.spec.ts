@@ -65,7 +65,7 @@ describe('masked personal data', () => {
     await flushPromises()
 
     expect(wrapper.find('[data-testid="masked-mobile"]').exists()).toBe(false)
-    expect(wrapper.get('[data-testid="consent-explainer"]').text()).toContain('仅用于办理事项时联系您')
+    expect(wrapper.get('[data-testid="consent-explainer"]').text()).toContain('仅用于办理工作时联系您')
     expect(wrapper.find('[data-testid="grant-consent-button"]').exists()).toBe(true)
   })
 })

@@ -41,13 +41,28 @@ export interface Failure {
 
 export interface DeviceResult {
   device: string
+  /** Which walk: 'core', or a feature's name (its flow, src/features/<name>/tests/walkthrough/). */
+  part: string
   shots: Shot[]
   failures: Failure[]
   error?: string
 }
 
 export function saveDeviceResult(result: DeviceResult): void {
-  writeFileSync(join(RESULTS_DIR, `${result.device}.json`), JSON.stringify(result, null, 2))
+  writeFileSync(join(RESULTS_DIR, `${result.device}.${result.part}.json`), JSON.stringify(result, null, 2))
+}
+
+/** One device's walks as one result: the core's first, then the features' in name order. */
+export function mergeParts(parts: DeviceResult[]): DeviceResult {
+  const ordered = [...parts].sort((a, b) => (a.part === 'core' ? -1 : b.part === 'core' ? 1 : a.part.localeCompare(b.part)))
+  const errors = ordered.flatMap((part) => (part.error ? [part.error] : []))
+  return {
+    device: ordered[0].device,
+    part: ordered.map((part) => part.part).join('+'),
+    shots: ordered.flatMap((part) => part.shots),
+    failures: ordered.flatMap((part) => part.failures),
+    ...(errors.length ? { error: errors.join('；') } : {}),
+  }
 }
 
 function escapeHtml(text: string): string {
@@ -56,13 +71,12 @@ function escapeHtml(text: string): string {
 
 function readResults(): DeviceResult[] {
   if (!existsSync(RESULTS_DIR)) return []
-  const byId = new Map(
-    readdirSync(RESULTS_DIR)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => JSON.parse(readFileSync(join(RESULTS_DIR, name), 'utf8')) as DeviceResult)
-      .map((result) => [result.device, result]),
-  )
-  return DEVICES.filter((device) => byId.has(device.id)).map((device) => byId.get(device.id)!)
+  const all = readdirSync(RESULTS_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(join(RESULTS_DIR, name), 'utf8')) as DeviceResult)
+  return DEVICES.map((device) => all.filter((result) => result.device === device.id))
+    .filter((parts) => parts.length > 0)
+    .map(mergeParts)
 }
 
 const STYLE = `
@@ -155,7 +169,7 @@ export function renderGallery(results: DeviceResult[], generatedAt: Date): strin
 <body>
 <header>
   <h1>走查与兼容性测试</h1>
-  <p class="sub">DB31DSJ/Z 003—2026 §6.2.5 应用走查、§6.2.6 兼容性测试 · ${escapeHtml(stamp)} 生成 · 走完全部页面和“发起—办理—办结”主流程</p>
+  <p class="sub">DB31DSJ/Z 003—2026 §6.2.5 应用走查、§6.2.6 兼容性测试 · ${escapeHtml(stamp)} 生成 · 走完全部页面和各业务功能的主流程</p>
   <div class="stats">
     <div class="stat"><b>${results.length}</b><span>终端</span></div>
     <div class="stat"><b>${shots}</b><span>截图</span></div>

@@ -191,7 +191,12 @@ def check_routes(frontend: Path) -> list[CheckResult]:
         return [CheckResult("route-depth", "§6.3.6 e", depth_requirement, FAIL, missing),
                 CheckResult("lazy-routes", "§6.3.3 b", lazy_requirement, FAIL, missing)]
     source = router.read_text(encoding="utf-8")
-    routes = [route for route in parse_routes(source) if not route.catch_all]
+    # Each feature's pages are in its own frontend/src/features/<name>/feature.ts: the router
+    # adds them before its catch-all.
+    descriptors = sorted((frontend / "src" / "features").glob("*/feature.ts"))
+    routes = [route for text in [source, *(path.read_text(encoding="utf-8")
+                                          for path in descriptors)]
+              for route in parse_routes(text) if not route.catch_all]
     if not routes:
         problem = "无法从 router/index.ts 解析出路由表"
         return [CheckResult("route-depth", "§6.3.6 e", depth_requirement, FAIL, problem),

@@ -45,6 +45,8 @@ REQUIRED_CLAUSES: tuple[str, ...] = (
 APPLIES_TO = ("应用", "平台职责", "流程职责")
 HEADER = ("条款", "要求", "适用", "实现", "证明")
 CODE_SPAN = re.compile(r"`([^`]+)`")
+# A feature's own tests: src/<package>/features/<name>/tests/…, frontend/src/features/<name>/tests/…
+FEATURE_TEST = re.compile(r"(?:src/\w+|frontend/src)/features/\w+/tests/")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +66,8 @@ class MatrixRow:
     @property
     def tests(self) -> list[str]:
         return [ref for ref in CODE_SPAN.findall(self.proved_by)
-                if is_reference(ref) and ref.startswith(("tests/", "frontend/tests/"))]
+                if is_reference(ref) and (ref.startswith(("tests/", "frontend/tests/"))
+                                          or FEATURE_TEST.match(ref))]
 
     @property
     def checks(self) -> list[str]:

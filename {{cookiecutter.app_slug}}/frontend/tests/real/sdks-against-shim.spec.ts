@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url'
 
 import { expect, test, type Page } from '@playwright/test'
 
+import { JWEIXIN_16, pickContact } from './support'
+
 const APP = () => process.env.REAL_APP_URL!
 const SIM = () => process.env.REAL_SIM_URL!
 // The simulator's defaults (devtools/platform_sim/settings.py), as the app's .env has them.
@@ -24,11 +26,6 @@ const WECOM_SDK = readFileSync(
   fileURLToPath(new URL('../../node_modules/@wecom/jssdk/dist/wecom.global.prod.js', import.meta.url)),
   'utf8',
 )
-// weixin-js-sdk is jweixin 1.6 wrapped for CommonJS: give it a module and publish window.wx.
-const JWEIXIN_16 =
-  'var module = { exports: {} };\n' +
-  readFileSync(fileURLToPath(new URL('../../node_modules/weixin-js-sdk/index.js', import.meta.url)), 'utf8') +
-  '\nwindow.wx = window.jWeixin = module.exports;'
 
 test.beforeEach(({}, testInfo) => {
   test.skip(testInfo.project.name !== 'phone-client', 'the SDKs run inside the platform client only')
@@ -72,10 +69,6 @@ async function bridgeState(page: Page) {
   )
 }
 
-async function pickContact(page: Page, userid: string): Promise<void> {
-  await page.getByTestId(`sim-contact-${userid}`).click()
-  await page.getByTestId('sim-contact-confirm').click()
-}
 
 const JS_API_LIST = ['checkJsApi', 'selectEnterpriseContact', 'openChatWithMsg', 'previewFile', 'previewImage', 'getLocation']
 const OPEN_CHAT = {
@@ -262,34 +255,3 @@ test.describe('each SDK on a bare page', () => {
     expect(kept).toBe(false)
   })
 })
-
-/** Log in through the simulator's page as `userid`, landing on `path` of the app. */
-async function openApp(page: Page, path: string, userid: string): Promise<void> {
-  await page.goto(`${APP()}${path}`)
-  await page.waitForURL((current) => current.href.startsWith(SIM()))
-  await page.getByTestId(`sim-user-${userid}`).click()
-  await page.waitForURL((current) => current.href.startsWith(APP()))
-  const guide = page.getByTestId('guide-dismiss')
-  if (await guide.isVisible({ timeout: 2_000 }).catch(() => false)) await guide.click()
-}
-
-for (const sdk of ['@wecom/jssdk', 'jweixin 1.6'] as const) {
-  test(`the app picks an assignee with the platform picker, unchanged, on ${sdk}`, async ({ page }) => {
-    if (sdk === 'jweixin 1.6') {
-      // A platform that hosts its own jweixin: its script defines wx on top of the bridge.
-      await page.route(`${SIM()}/jssdk/jweixin.js`, async (route) => {
-        const bridge = await (await route.fetch()).text()
-        await route.fulfill({ contentType: 'application/javascript', body: `${bridge}\n${JWEIXIN_16}` })
-      })
-      await page.route('https://open.weixin.qq.com/**', (route) => route.abort())
-    }
-    await openApp(page, '/#/items/new', 'zhangwei')
-    await page.getByTestId('assignee-picker').click()
-    await pickContact(page, 'lina')
-    await expect(page.getByTestId('assignee-value')).toHaveText('李娜')
-    const wecomLoaded = await page.evaluate(() =>
-      performance.getEntriesByType('resource').some((entry) => /\/assets\/wecom\.prod-/.test(entry.name)),
-    )
-    expect(wecomLoaded).toBe(sdk === '@wecom/jssdk')
-  })
-}

@@ -3,6 +3,9 @@
  * app and the platform simulator listen, logging in through the simulator's page, one
  * browser context per person, and the checks every page must pass.
  */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
 import { expect, type Browser, type BrowserContextOptions, type Page, type TestInfo } from '@playwright/test'
 
 import { expectNoHorizontalOverflow, expectNoRed } from '../e2e/support'
@@ -67,4 +70,16 @@ export async function watchRequests(page: Page): Promise<{ problems: string[]; a
     if (url.pathname.startsWith('/api/')) apiCalls.push(`${url.pathname}${url.search}`)
   })
   return { problems, apiCalls }
+}
+
+// weixin-js-sdk is jweixin 1.6 wrapped for CommonJS: give it a module and publish window.wx.
+export const JWEIXIN_16 =
+  'var module = { exports: {} };\n' +
+  readFileSync(fileURLToPath(new URL('../../node_modules/weixin-js-sdk/index.js', import.meta.url)), 'utf8') +
+  '\nwindow.wx = window.jWeixin = module.exports;'
+
+/** In the simulated client's contact picker, choose `userid` and confirm. */
+export async function pickContact(page: Page, userid: string): Promise<void> {
+  await page.getByTestId(`sim-contact-${userid}`).click()
+  await page.getByTestId('sim-contact-confirm').click()
 }

@@ -103,7 +103,7 @@ REDIS_URL_SETTING_FILES = {
     "src/xietong_shixiang/security/rate_limits.py",
     "src/xietong_shixiang/compliance/backend.py",
 }
-STACK_FILES = {"tests/loopback_stack.py", "tests/test_stack.py", "tests/test_deploy_files.py"}
+STACK_FILES = {"devtools/loopback_stack.py", "tests/test_stack.py", "tests/test_deploy_files.py"}
 
 
 def _naming_redis(project) -> set[str]:
@@ -166,7 +166,7 @@ def test_the_cache_option_is_not_jinja_in_python():
         if "node_modules" not in path.parts
         and re.search(r"{%-?\s*if\s+cookiecutter\.cache", path.read_text(encoding="utf-8"))
     }
-    assert switching <= {"tests/test_stack.py", "tests/loopback_stack.py", "bench/run.py"}
+    assert switching <= {"tests/test_stack.py", "devtools/loopback_stack.py", "devtools/bench/run.py"}
 
 
 OIDC_FILES = (

@@ -181,7 +181,7 @@ def project_copy(folder: Path, *parts: str) -> Path:
 def flask_commands(folder: Path, tmp_path: Path) -> set[str]:
     """The commands `flask --app wsgi --help` lists in `folder`, with production settings."""
     environ = {key: value for key, value in os.environ.items()
-               if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "REDIS_"))}
+               if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_"))}
     environ.update(fixtures.PRODUCTION_ENV, DATABASE_URL=fixtures.test_database_url(tmp_path),
                    FLASK_SKIP_DOTENV="1", PYTHONPATH=str(folder / "src"))
     listed = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "--help"],

@@ -21,8 +21,6 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from tests.fixtures import APP_ORIGIN, tables_created
-from tests.platform_sim_support import PC_AGENT_ID, FakeClock
 from {{ cookiecutter.__package_name }} import create_app
 from {{ cookiecutter.__package_name }}.extensions import db
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
@@ -31,6 +29,8 @@ from {{ cookiecutter.__package_name }}.platform import MemoryTokenStore, Platfor
 
 from ..deliveries import DELIVERIES
 from ..models import Item
+from tests.fixtures import APP_ORIGIN, tables_created
+from tests.platform_sim_support import PC_AGENT_ID, FakeClock
 
 TODO_ADD = "/cgi-bin/todo/add"
 ON_POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")

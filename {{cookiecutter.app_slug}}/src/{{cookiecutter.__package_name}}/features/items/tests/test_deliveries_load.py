@@ -17,8 +17,6 @@ from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings
 from sqlalchemy import func, select
 
-from tests.fixtures import APP_ORIGIN, AuthActions, tables_created
-from tests.platform_sim_support import PC_AGENT_ID, FakeClock
 from {{ cookiecutter.__package_name }}.contacts import sync_contacts
 from {{ cookiecutter.__package_name }}.extensions import db
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage
@@ -28,6 +26,8 @@ from {{ cookiecutter.__package_name }}.reports import event_recorder
 
 from ..deliveries import DELIVERIES
 from ..models import Item
+from tests.fixtures import APP_ORIGIN, AuthActions, tables_created
+from tests.platform_sim_support import PC_AGENT_ID, FakeClock
 
 pytestmark = pytest.mark.load
 

@@ -151,9 +151,7 @@ class Config:
             session_max_hours=reader.integer("SESSION_MAX_HOURS", default=8, minimum=1),
             outbox_warn_seconds=reader.integer("OUTBOX_WARN_SECONDS", default=600, minimum=1),
             frontend_dist=Path(reader.get("FRONTEND_DIST") or PROJECT_ROOT / "frontend" / "dist"),
-{%- if cookiecutter.oidc %}
-            **reader.oidc(require_https=production),
-{%- endif %}
+            **reader.option_settings(require_https=production),
         )
         if reader.problems:
             raise ConfigError(reader.problems)
@@ -268,8 +266,9 @@ class _EnvReader:
         return value
 {%- if cookiecutter.oidc %}
 
-    def oidc(self, *, require_https: bool) -> dict[str, str]:
-        """OIDC_* settings; all optional until OIDC_ISSUER is set, then checked together."""
+    def option_settings(self, *, require_https: bool) -> dict[str, str]:
+        """OIDC_* settings (the oidc option); optional until OIDC_ISSUER is set, then checked
+        together."""
         issuer = self.get("OIDC_ISSUER")
         settings = {
             "oidc_issuer": issuer,
@@ -292,6 +291,11 @@ class _EnvReader:
         if "openid" not in settings["oidc_scope"].split():
             self.problems.append(f"OIDC_SCOPE={settings['oidc_scope']!r} 必须包含 openid")
         return settings
+{%- else %}
+
+    def option_settings(self, *, require_https: bool) -> dict[str, str]:
+        """The settings of options this app was generated without: none."""
+        return {}
 {%- endif %}
 
     def redis_url(self) -> str | None:

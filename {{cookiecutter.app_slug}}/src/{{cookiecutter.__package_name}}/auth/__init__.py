@@ -2,9 +2,20 @@
 
 from flask import Flask
 
-{% if cookiecutter.oidc %}from . import oidc
-{% endif %}from .sessions import CurrentUser, NoCookieSession, check_csrf, current_user, login_required
+{% if cookiecutter.oidc -%}
+from . import oidc
+{% endif -%}
+from .sessions import CurrentUser, NoCookieSession, check_csrf, current_user, login_required
 from .views import bp
+
+{% if cookiecutter.oidc -%}
+# Ways in besides the platform's own login, each set up by its init_app (the option's
+# module; post_gen_project removes it from bakes without the option).
+LOGIN_PROVIDERS = (oidc,)
+{%- else -%}
+# Ways in besides the platform's own login (OpenID Connect is one, chosen at generation).
+LOGIN_PROVIDERS = ()
+{%- endif %}
 
 __all__ = ["CurrentUser", "current_user", "init_app", "login_required"]
 
@@ -12,7 +23,6 @@ __all__ = ["CurrentUser", "current_user", "init_app", "login_required"]
 def init_app(app: Flask) -> None:
     app.session_interface = NoCookieSession()
     app.register_blueprint(bp)
-{%- if cookiecutter.oidc %}
-    oidc.init_app(app)  # a standard OpenID Connect provider, when OIDC_ISSUER is set
-{%- endif %}
+    for provider in LOGIN_PROVIDERS:
+        provider.init_app(app)  # active when its settings are given
     app.before_request(check_csrf)

@@ -27,6 +27,7 @@ from .models import PendingLogin
 from .sessions import clear_cookie, start_session
 from .views import (
     BAD_STATE,
+    BROWSER_LOGIN,
     LOGIN_COOKIE,
     STATE,
     TAG,
@@ -37,7 +38,7 @@ from .views import (
 
 log = logging.getLogger(__name__)
 
-EXTENSION = "oidc"  # app.extensions key; views.login looks for it
+EXTENSION = BROWSER_LOGIN  # views.login sends plain browsers to it
 SCOPE_OIDC = "openid"  # PendingLogin.scope of an OpenID Connect login
 CALLBACK_PATH = "/auth/oidc/callback"
 HTTP_TIMEOUT = (3.05, 10)  # connect, read: a slow provider must not hold a worker

@@ -42,6 +42,8 @@ from .models import PendingLogin, digest
 from .sessions import clear_cookie, cookie_name, end_session, set_cookie, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+# app.extensions key of a login provider for plain browsers: `begin_login(next) -> (url, browser)`.
+BROWSER_LOGIN = "browser_login"
 
 TAG = Tag("登录", "经一网协同的单点登录（§6.2.4 b）；浏览器页面，出错时回答 HTML")
 STATE = query("state", "登录开始时本应用生成的 state（一次有效，5 分钟内）",
@@ -148,13 +150,11 @@ def bind_browser(response: Response, browser: str) -> Response:
 def login() -> Response:
     next_path = request.args.get("next") or "/"
     in_client = in_platform_client(request.user_agent.string)
-{%- if cookiecutter.oidc %}
-    provider = current_app.extensions.get("oidc")
+    provider = current_app.extensions.get(BROWSER_LOGIN)
     if provider is not None and not in_client:
-        # OIDC_ISSUER is set: a plain browser logs in at the OpenID Connect provider.
+        # Another way in is configured for plain browsers (auth/__init__.py LOGIN_PROVIDERS).
         target, browser = provider.begin_login(next_path)
         return bind_browser(redirect(target), browser)
-{%- endif %}
     target, browser = begin_login(next_path, scope=SCOPE_BASE, in_client=in_client)
     return bind_browser(redirect(target), browser)
 

@@ -1,60 +1,31 @@
-/** Shapes of the core JSON API (the backend's contract; keep the names as on the wire). */
+/**
+ * Shapes of the core JSON API: names for the types generated from the backend's OpenAPI
+ * document (schema.d.ts, `make api-types`), so a change of the backend is a type error here.
+ */
+import type { components } from './schema'
 
-export interface Me {
-  userid: string
-  name: string
-  csrf_token: string
-}
+type Schemas = components['schemas']
 
-/** A person as the API names them (a feature's creator, assignee, …). */
+export type Me = Schemas['Me']
+
+/**
+ * A person as the API names them (a feature's creator, assignee, …). Each feature's document
+ * has its own `Person` schema of this shape; the core's operations use none.
+ */
 export interface Person {
   userid: string
   name: string
 }
 
-export interface Contact {
-  userid: string
-  name: string
-  department: string
-  position: string
-}
+export type Contact = Schemas['Contact']
 
-export interface Message {
-  id: number
-  title: string
-  description: string
-  url: string
-  created_at: string
-  read: boolean
-}
+export type Message = Schemas['Message']
 
 /** Sensitive fields arrive already masked by the server (e.g. 138****5678). */
-export interface MaskedSensitive {
-  mobile: string
-  email: string
-  address: string
-}
+export type MaskedSensitive = NonNullable<Profile['sensitive']>
 
-export interface Profile {
-  userid: string
-  name: string
-  department: string
-  position: string
-  sensitive: MaskedSensitive | null
-  consent: { granted: boolean; granted_at: string | null }
-}
+export type Profile = Schemas['Profile']
 
-export interface CorpSignature {
-  appId: string
-  timestamp: number | string
-  nonceStr: string
-  signature: string
-}
+export type CorpSignature = Schemas['CorpSignature']
 
-export interface AgentSignature {
-  corpid: string
-  agentid: string | number
-  timestamp: number | string
-  nonceStr: string
-  signature: string
-}
+export type AgentSignature = Schemas['AgentSignature']

@@ -1,30 +1,16 @@
-/** Shapes of the 事项 API (the backend's contract; keep the names as on the wire). */
-// Relative, not '@/': the mocked API of the browser specs (tests/e2e/mock-api.ts) uses these types too.
-import type { Person } from '../../api/types'
+/**
+ * Shapes of the 事项 API: names for the types generated from the backend's OpenAPI document
+ * (schema.d.ts, `make api-types`), so a change of the backend is a type error here.
+ */
+// Relative: the mocked API of the browser specs (tests/e2e/mock-api.ts) uses these types too.
+import type { components, operations } from './schema'
 
-export type ItemStatus = 'open' | 'done'
-export type ItemPriority = 'normal' | 'urgent'
-/** 待我办理 (todo) or 我发起的 (created). */
-export type ItemBox = 'todo' | 'created'
+type Schemas = components['schemas']
 
-export interface Item {
-  id: number
-  title: string
-  description: string
-  status: ItemStatus
-  priority: ItemPriority
-  due_date: string | null
-  creator: Person
-  assignee: Person
-  created_at: string
-  completed_at: string | null
-  can_complete: boolean
-}
+export type Item = Schemas['Item']
+export type ItemStatus = Item['status']
+export type ItemPriority = Item['priority']
+/** 待我办理 (todo) or 我发起的 (created): the `box` of GET /api/items. */
+export type ItemBox = NonNullable<NonNullable<operations['items_list_items']['parameters']['query']>['box']>
 
-export interface NewItem {
-  title: string
-  description: string
-  assignee_userid: string
-  due_date?: string
-  priority?: ItemPriority
-}
+export type NewItem = Schemas['NewItem']

@@ -66,6 +66,7 @@ def feature_new(name: str, title: str) -> None:
     click.echo(f"功能“{title}”（{name}）已创建并登记。接下来：\n"
                "  flask --app wsgi db upgrade      建表\n"
                f"  .venv/bin/pytest src/{package_root.name}/features/{name}  运行它的测试\n"
+               "  make api-types                   接口改动后重新生成前端类型\n"
                "  make dev                         在工作台上看到它")
 
 

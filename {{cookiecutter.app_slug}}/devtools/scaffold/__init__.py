@@ -28,6 +28,8 @@ RESERVED = frozenset({
     "openapi", "outbox", "outbox_message", "operation_event", "pages", "platform", "privacy",
     "profile", "reports", "security", "static", "tests", "timestamps", "login_session",
     "pending_login", "consent_record", "alembic_version", "assets",
+    # Shared schema names of the interface document (Error, Person).
+    "error", "person",
 })
 REGISTRY_LINE = '    "{name}",\n'
 REGISTRY_END = "\n)\n"

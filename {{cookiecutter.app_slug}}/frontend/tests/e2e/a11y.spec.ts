@@ -3,7 +3,7 @@
  * zero axe violations in every state, in 标准 and 长辈版, on the phone and at PC width.
  */
 import { expectNoAxeViolations } from './axe'
-import { ADAPTIVE_CONFIG, expect, openApp, PROFILE_NOT_GRANTED, test } from './support'
+import { ADAPTIVE_CONFIG, expect, expectNoHorizontalOverflow, openApp, PROFILE_NOT_GRANTED, test } from './support'
 
 const PAGES = [
   { name: '工作台', hash: '/', view: 'home-view', ready: '[data-testid="greeting"][aria-busy="false"]' },
@@ -50,4 +50,20 @@ test.describe('PC width', () => {
       await expectNoAxeViolations(page, `${name} at 1440 px`)
     })
   }
+})
+
+test.describe('PC layout at 1440 px', () => {
+  test.use({ viewport: { width: 1440, height: 900 }, appConfig: ADAPTIVE_CONFIG })
+  test('navigation in a column on the left, content at a readable width', async ({ page }) => {
+    await openApp(page, '/', 'home-view')
+    const nav = (await page.getByTestId('tabbar').boundingBox())!
+    const main = (await page.locator('.app-main').boundingBox())!
+    expect(nav.x + nav.width).toBeLessThanOrEqual(main.x + 1)
+    expect(nav.height).toBeGreaterThan(nav.width)
+    expect(main.width).toBeLessThanOrEqual(1000)
+    await page.goto('/#/me')
+    await expect(page.getByTestId('profile-view')).toBeVisible()
+    await expect(page.getByTestId('tab-profile')).toHaveAttribute('aria-current', 'page')
+    await expectNoHorizontalOverflow(page)
+  })
 })

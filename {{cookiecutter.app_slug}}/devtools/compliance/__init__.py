@@ -27,7 +27,7 @@ __all__ = ["CHECK_IDS", "FAIL", "MANUAL", "PASS", "SKIPPED", "CheckResult", "Rep
 
 # Every check's id, as docs/compliance.md cites them (`compliance:<id>`).
 OFFLINE_CHECK_IDS = ("registration", "app-name", "logo", "icon-corners", "https-urls",
-                     "tls-settings", "health-endpoint", "page-width", "no-red", "toast",
+                     "tls-settings", "health-endpoint", "page-width", "no-red", "contrast", "toast",
                      "route-depth", "lazy-routes", "bundle-budget", "no-sensitive-columns",
                      "pip-audit", "npm-audit")
 LIVE_CHECK_IDS = ("live-headers", "live-tls", "live-health", "live-redirect")

@@ -2,12 +2,11 @@ import { fileURLToPath, URL } from 'node:url'
 
 import { VantResolver } from '@vant/auto-import-resolver'
 import vue from '@vitejs/plugin-vue'
-import pxToViewport from 'postcss-px-to-viewport-8-plugin'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig } from 'vite'
 
-import { adaptiveViewport } from './vite-plugins/adaptive-viewport.ts'
 import { brotliAssets } from './vite-plugins/brotli-assets.ts'
+import { pxToRem } from './vite-plugins/px-to-rem.ts'
 import { vantIconFontFree } from './vite-plugins/vant-icon-font-free.ts'
 
 // The Flask backend during `npm run dev` (API and SSO are same-origin behind the proxy).
@@ -27,10 +26,6 @@ export const CONTENT_SECURITY_POLICY = [
 const CORE_MODULES =
   /node_modules[\\/](@vue|vue|vue-router)[\\/]|plugin-vue:export-helper|vant[\\/]es[\\/]style[\\/]base\.css|src[\\/]components[\\/]AppIcon\.vue/
 
-// Mobile layout is designed at 375 px wide (adaptive mode only, see vite-plugins/adaptive-viewport.ts).
-const DESIGN_WIDTH = 375
-const MOBILE_MAX_WIDTH = 600
-
 export default defineConfig({
   plugins: [
     vue(),
@@ -49,10 +44,8 @@ export default defineConfig({
   },
   css: {
     postcss: {
-      plugins: [
-        adaptiveViewport({ rootClass: 'page-adaptive', maxWidth: MOBILE_MAX_WIDTH }),
-        pxToViewport({ viewportWidth: DESIGN_WIDTH, mediaQuery: true, minPixelValue: 1 }),
-      ],
+      // Every size in rem from the user's root font size (vite-plugins/px-to-rem.ts).
+      plugins: [pxToRem()],
     },
   },
   build: {

@@ -29,6 +29,8 @@ from devtools.compliance import (
     run_compliance_check,
 )
 from devtools.compliance.colours import (
+    check_contrast,
+    contrast_ratio,
     find_red,
     is_red,
     parse_colour,
@@ -290,8 +292,46 @@ def test_a_red_token_that_the_theme_replaces_is_not_red(tmp_path):
     assert len(find_red({"a.css": media})[0]) == 1
 
 
+THEME = (":root{--app-text:#1f2329;--app-text-2:#545b66;--app-text-3:#5f6672;--app-primary:#1f5fbf;"
+         "--app-primary-active:#194e9e;--app-attention:#9c5a00;--app-success:#1b7348;--app-bg:#f4f6f9;"
+         "--app-surface:#fff;--app-primary-soft:#eaf1fb;--app-attention-soft:#fbf1e1;"
+         "--app-success-soft:#e5f3eb;--van-active-color:#e8ecf1;--app-focus:var(--app-primary);"
+         "--app-input-border:#7b8390}.app-button--primary{color:#fff}")
+
+
+@pytest.mark.parametrize(("first", "second", "ratio"), [
+    ("#000", "#fff", 21.0), ("#7d8591", "#ffffff", 3.72), ("#7d8591", "#f4f6f9", 3.44), ("#fff", "#1f5fbf", 6.09),
+])
+def test_contrast_ratio_is_wcag_s(first, second, ratio):
+    assert contrast_ratio(first, second) == pytest.approx(ratio, abs=0.01)
+
+
+def test_the_theme_colours_pass_the_contrast_check(tmp_path):
+    findings, lowest = check_contrast({"a.css": THEME})
+    assert findings == []
+    assert lowest["--app-text-3"] == pytest.approx(4.88, abs=0.01)  # on --van-active-color
+    assert h5.check_colour_contrast(_frontend(tmp_path, THEME)).status == PASS
+
+
+def test_low_contrast_text_a_weak_focus_ring_and_light_text_on_a_pale_fill_fail(tmp_path):
+    grey = THEME + ":root:root{--app-text-3:#7d8591}"
+    findings, _ = check_contrast({"a.css": grey})
+    assert {(f.foreground, f.background) for f in findings} >= {("--app-text-3", "--app-bg"),
+                                                                 ("--app-text-3", "--app-surface")}
+    result = h5.check_colour_contrast(_frontend(tmp_path, grey))
+    assert result.status == FAIL and "#7d8591" in result.evidence and "3.44:1" in result.evidence
+
+    ring = THEME + ":root:root{--app-focus:#b9c1cc}"
+    assert [f.foreground for f in check_contrast({"a.css": ring})[0]][:1] == ["--app-focus"]
+    pale = THEME + ":root:root{--app-primary-active:#8fb1e3}"
+    assert any(f.foreground.endswith("color") for f in check_contrast({"a.css": pale})[0])
+    # A theme without a token is a finding, not a silent pass.
+    assert check_contrast({"a.css": ":root{--app-text:#000}"})[0]
+
+
 def test_css_checks_are_skipped_before_the_build(tmp_path):
     assert h5.check_no_red(tmp_path).status == SKIPPED
+    assert h5.check_colour_contrast(tmp_path).status == SKIPPED
     assert h5.check_initial_bundle(tmp_path).status == SKIPPED
 
 

@@ -27,7 +27,7 @@ __all__ = ["CHECK_IDS", "FAIL", "MANUAL", "PASS", "SKIPPED", "CheckResult", "Rep
 
 # Every check's id, as docs/compliance.md cites them (`compliance:<id>`).
 OFFLINE_CHECK_IDS = ("registration", "app-name", "logo", "icon-corners", "https-urls",
-                     "tls-settings", "health-endpoint", "page-width", "no-red", "toast",
+                     "tls-settings", "health-endpoint", "page-width", "no-red", "contrast", "toast",
                      "route-depth", "lazy-routes", "bundle-budget", "no-sensitive-columns",
                      "pip-audit", "npm-audit")
 LIVE_CHECK_IDS = ("live-headers", "live-tls", "live-health", "live-redirect")
@@ -53,6 +53,7 @@ def offline_checks(project_root: Path, settings: Config | None, app_name: str,
                                       SKIPPED, "没有应用配置")),
         ("page-width", lambda: backend.check_page_width(registration, settings)),
         ("no-red", lambda: h5.check_no_red(frontend)),
+        ("contrast", lambda: h5.check_colour_contrast(frontend)),
         ("toast", lambda: h5.check_toast_duration(frontend)),
         ("routes", lambda: h5.check_routes(frontend)),
         ("bundle-budget", lambda: h5.check_initial_bundle(frontend)),

@@ -1,4 +1,5 @@
-"""Find red in built stylesheets (DB31DSJ/Z 003 附录 D 页面框架：不宜使用红色).
+"""Colours of the built stylesheets: no red (DB31DSJ/Z 003 附录 D 页面框架：不宜使用红色), and
+enough contrast (WCAG 2.1 SC 1.4.3, 1.4.11; GB/T 37668-2019; 工信部 适老化 规范: ≥ 4.5:1).
 
 "Red" is the same rule the browser tests apply to computed styles (frontend/tests/e2e/
 support.ts): HSL hue within 20° of 0 and saturation above 0.3, not fully transparent.
@@ -237,3 +238,130 @@ def find_red(stylesheets: dict[str, str]) -> tuple[list[RedFinding], int]:
             continue
         findings.extend(RedFinding(declaration, colour) for colour in reds)
     return findings, overridden
+
+
+# ------------------------------------------------------------------------------------------
+# Contrast (WCAG 2.1 SC 1.4.3 text ≥ 4.5:1; SC 1.4.11 focus rings and field edges ≥ 3:1)
+
+TEXT_MINIMUM = 4.5
+NON_TEXT_MINIMUM = 3.0
+# The theme's text colours (frontend/src/styles/theme.css) and every surface text sits on.
+TEXT_TOKENS = ("--app-text", "--app-text-2", "--app-text-3", "--app-primary", "--app-attention",
+               "--app-success")
+SURFACE_TOKENS = ("--app-bg", "--app-surface", "--app-primary-soft", "--app-attention-soft",
+                  "--app-success-soft", "--van-active-color")
+# Filled buttons and badges: light text (a literal #fff in the CSS) sits on these.
+FILL_TOKENS = ("--app-primary", "--app-primary-active", "--app-attention")
+# Not text, but what shows where focus is and where a field is (3:1 against the surfaces).
+NON_TEXT_TOKENS = ("--app-focus", "--app-input-border")
+VAR_REFERENCE = re.compile(r"^var\(\s*(--[\w-]+)\s*(?:,\s*(.+))?\)$")
+
+
+def relative_luminance(red: float, green: float, blue: float) -> float:
+    """WCAG 2.1 relative luminance of 0–255 channels."""
+    def linear(channel: float) -> float:
+        channel /= 255
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two opaque colours (1 to 21)."""
+    lighter, darker = sorted(
+        (relative_luminance(*parse_colour(colour)[:3]) for colour in (first, second)),  # type: ignore[index]
+        reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def root_tokens(stylesheets: dict[str, str]) -> dict[str, str]:
+    """The value each custom property has on the root element, var() references resolved.
+
+    Only unconditional root rules count; the strongest (then the latest) wins, as in the
+    browser. Values that are not colours stay as written.
+    """
+    chosen: dict[str, tuple[tuple[int, int], int, str]] = {}
+    order = 0
+    for source, css in stylesheets.items():
+        for declaration in parse_declarations(css, source):
+            order += 1
+            specificity = root_specificity(declaration.selector)
+            if specificity is None or declaration.conditions or not declaration.prop.startswith("--"):
+                continue
+            rank = (specificity, order, declaration.value)
+            if declaration.prop not in chosen or rank[:2] >= chosen[declaration.prop][:2]:
+                chosen[declaration.prop] = rank
+    raw = {name: value for name, (_, _, value) in chosen.items()}
+
+    def resolve(value: str, depth: int = 0) -> str:
+        match = VAR_REFERENCE.match(value.strip())
+        if not match or depth > 10:
+            return value.strip()
+        name, fallback = match.groups()
+        if name in raw:
+            return resolve(raw[name], depth + 1)
+        return resolve(fallback, depth + 1) if fallback else value.strip()
+
+    return {name: resolve(value) for name, value in raw.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class ContrastFinding:
+    foreground: str  # a token name or the CSS rule a literal colour is in
+    foreground_colour: str
+    background: str
+    background_colour: str
+    ratio: float
+    minimum: float
+
+    def describe(self) -> str:
+        return (f"{self.foreground}（{self.foreground_colour}）在 {self.background}"
+                f"（{self.background_colour}）上 {self.ratio:.2f}:1，低于 {self.minimum:g}:1")
+
+
+def _opaque(value: str | None) -> str | None:
+    channels = parse_colour(value) if value else None
+    return value if channels is not None and channels[3] >= 1 else None
+
+
+def check_contrast(stylesheets: dict[str, str]) -> tuple[list[ContrastFinding], dict[str, float]]:
+    """(pairs below their minimum, the lowest ratio of each colour checked).
+
+    Every theme text colour against every surface (4.5:1); the focus ring and field edge
+    against every surface (3:1); every literal light text colour in a `color:` declaration
+    against the filled backgrounds it sits on (4.5:1). A token the theme lacks is a finding.
+    """
+    tokens = root_tokens(stylesheets)
+    findings: list[ContrastFinding] = []
+    lowest: dict[str, float] = {}
+
+    def pair(fg_name: str, fg: str | None, bg_name: str, minimum: float) -> None:
+        bg = _opaque(tokens.get(bg_name))
+        if fg is None or bg is None:
+            missing = fg_name if fg is None else bg_name
+            findings.append(ContrastFinding(missing, "未定义或非不透明颜色", bg_name, bg or "—", 0.0, minimum))
+            return
+        ratio = contrast_ratio(fg, bg)
+        lowest[fg_name] = min(lowest.get(fg_name, ratio), ratio)
+        if ratio < minimum:
+            findings.append(ContrastFinding(fg_name, fg, bg_name, bg, ratio, minimum))
+
+    for text in TEXT_TOKENS:
+        for surface in SURFACE_TOKENS:
+            pair(text, _opaque(tokens.get(text)), surface, TEXT_MINIMUM)
+    for mark in NON_TEXT_TOKENS:
+        for surface in SURFACE_TOKENS:
+            pair(mark, _opaque(tokens.get(mark)), surface, NON_TEXT_MINIMUM)
+    for source, css in stylesheets.items():
+        for declaration in parse_declarations(css, source):
+            if declaration.prop != "color":
+                continue
+            for colour in colours_in(declaration.value):
+                channels = parse_colour(colour)
+                if channels is None or channels[3] < 1:
+                    continue
+                label = f"{source}: {declaration.selector} color"
+                # Light text sits on a fill; dark text on a surface.
+                light = relative_luminance(*channels[:3]) > 0.5
+                for background in FILL_TOKENS if light else SURFACE_TOKENS:
+                    pair(label, colour, background, TEXT_MINIMUM)
+    return findings, lowest

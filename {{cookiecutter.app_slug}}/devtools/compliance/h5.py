@@ -7,7 +7,7 @@ import gzip
 import re
 from pathlib import Path
 
-from .colours import find_red
+from .colours import check_contrast, find_red
 from .results import FAIL, PASS, SKIPPED, CheckResult
 
 # DB31DSJ/Z 003 §6.3.3 a: pages load in under 5 s on 4G. The first screen's budget, gzipped.
@@ -39,6 +39,24 @@ def check_no_red(frontend: Path) -> CheckResult:
     return CheckResult("no-red", clause, requirement, PASS,
                        f"{len(stylesheets)} 个样式表中没有红色（色相 0±20°、饱和度 > 0.3）；"
                        f"{overridden} 个组件库红色变量已由 theme.css 覆盖")
+
+
+def check_colour_contrast(frontend: Path) -> CheckResult:
+    requirement = "文字对比度 ≥ 4.5:1，焦点框与输入框边框 ≥ 3:1（构建后的 CSS）"
+    clause = "GB/T 37668-2019·适老化规范"
+    stylesheets = sorted(_assets_folder(frontend).glob("*.css"))
+    if not (frontend / "dist" / "index.html").is_file() or not stylesheets:
+        return CheckResult("contrast", clause, requirement, SKIPPED, NOT_BUILT)
+    findings, lowest = check_contrast({path.name: path.read_text(encoding="utf-8")
+                                       for path in stylesheets})
+    if findings:
+        shown = "；".join(finding.describe() for finding in findings[:5])
+        more = f"（另有 {len(findings) - 5} 处）" if len(findings) > 5 else ""
+        return CheckResult("contrast", clause, requirement, FAIL,
+                           f"对比度不足 {len(findings)} 处：{shown}{more}")
+    tokens = "，".join(f"{name} {ratio:.2f}:1" for name, ratio in lowest.items()
+                      if name.startswith("--"))
+    return CheckResult("contrast", clause, requirement, PASS, f"各颜色在所有底色上的最低对比度：{tokens}")
 
 
 def _milliseconds(text: str) -> float:

@@ -42,6 +42,14 @@ REQUIRED_CLAUSES: tuple[str, ...] = (
     *(f"附录 D·{row}" for row in ("应用 logo", "应用名称", "应用图标", "主页 URL", "消息推送",
                                 "页面框架", "页面文案", "页面操作")),
 )
+# Clauses of the standards the app also follows, beside DB31DSJ/Z 003 (rows may cite them;
+# none is required): GB/T 37668-2019 信息技术 互联网内容无障碍可访问性技术要求与测试方法
+# (WCAG 2.0-based: 可感知、可操作、可理解、兼容), and 工信部《移动互联网应用（APP）适老化通用设计
+# 规范》/《互联网网站适老化通用设计规范》.
+RELATED_CLAUSES: tuple[str, ...] = (
+    *(f"GB/T 37668·{part}" for part in ("可感知", "可操作", "可理解", "兼容")),
+    *(f"适老化·{part}" for part in ("字体大小", "长辈版", "对比度与色彩", "PC 端")),
+)
 APPLIES_TO = ("应用", "平台职责", "流程职责")
 HEADER = ("条款", "要求", "适用", "实现", "证明")
 CODE_SPAN = re.compile(r"`([^`]+)`")

@@ -72,7 +72,7 @@ export function readAppConfig(doc: Document = document): AppConfig {
 
 /**
  * Fixed mode: a centred column of exactly `width` px (the PC client's window).
- * Adaptive mode: fill the viewport, with the 375-px design scaled on phones.
+ * Adaptive mode: fill the viewport; sizes are rem from the user's font size (vite-plugins/px-to-rem.ts).
  * Only CSSOM is used (a class and a custom property), which the strict CSP allows.
  */
 export function applyPageWidth(root: HTMLElement, pageWidth: PageWidth): void {

@@ -7,10 +7,13 @@ import './styles/layout.css'
 
 import { dropFirstScreen } from './api'
 import App from './App.vue'
+import { applyTextSettings } from './composables/useTextSettings'
 import { appConfig, applyPageWidth } from './config'
 import router from './router'
 
 applyPageWidth(document.documentElement, appConfig().pageWidth)
+// The user's 字体大小 / 长辈版 before the first render (no jump in size).
+applyTextSettings(document.documentElement)
 
 const app = createApp(App).use(router)
 

@@ -21,14 +21,18 @@ test('fixed mode: a centred column of exactly the configured width', async ({ pa
   await expectNoHorizontalOverflow(page)
 })
 
-test('adaptive mode: the 375-px design scales with the phone’s width', async ({ page }, testInfo) => {
+test('adaptive mode: text follows the browser’s font size, not the phone’s width', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone', 'adaptive layout on phones')
   await openApp(page, '/', 'home-view')
   await expect(page.locator('html')).toHaveClass(/page-adaptive/)
   await expect(page.locator('.page-title')).toHaveCSS('font-size', '20px')
 
+  // A wider phone does not blow the text up; a larger default font size (the client's or the
+  // browser's 字体大小 setting) does (WCAG 1.4.4, 适老化 规范: 字体大小可调).
   await page.setViewportSize({ width: 414, height: 736 })
-  const size = await page.locator('.page-title').evaluate((element) => parseFloat(getComputedStyle(element).fontSize))
-  expect(size).toBeCloseTo((20 * 414) / 375, 0)
+  await expect(page.locator('.page-title')).toHaveCSS('font-size', '20px')
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 24, fixed: 13 } })
+  await expect(page.locator('.page-title')).toHaveCSS('font-size', '30px')
   await expectNoHorizontalOverflow(page)
 })

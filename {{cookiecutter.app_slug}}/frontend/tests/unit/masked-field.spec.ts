@@ -52,7 +52,8 @@ describe('masked personal data', () => {
     expect(wrapper.get('[data-testid="masked-mobile"]').text()).toBe('138****5678')
     expect(wrapper.get('[data-testid="masked-email"]').text()).toBe('z***@example.gov.cn')
     expect(wrapper.get('[data-testid="masked-address"]').text()).toBe('上海市黄浦区****')
-    expect(wrapper.find('input').exists()).toBe(false)
+    // Read-only text, never an input (the page's 字体大小 radios are the only inputs).
+    expect(wrapper.get('[data-testid="private-info"]').find('input').exists()).toBe(false)
     expect(setItem).not.toHaveBeenCalled()
     expect(localStorage.length).toBe(0)
     expect(sessionStorage.length).toBe(0)

@@ -11,6 +11,10 @@ export interface Device {
   /** Framed by the web portal (§6.3.2 b). */
   portal: boolean
   use: Partial<PlaywrightTestOptions>
+  /** 我的 → 显示 chosen before the walk (工信部 适老化 规范: 长辈版, 字体大小). */
+  textSettings?: { size: 'standard' | 'large' | 'xlarge'; elder: boolean }
+  /** The browser's default font size in px (16 normally): a client's or system font setting. */
+  defaultFontSize?: number
 }
 
 const IOS_CLIENT =
@@ -58,6 +62,32 @@ export const DEVICES: Device[] = [
     inClient: true,
     portal: false,
     use: { viewport: { width: 800, height: 720 }, deviceScaleFactor: 1, userAgent: PC_CLIENT },
+  },
+  {
+    id: 'elder',
+    label: '长辈版',
+    note: '360 × 640，平台移动端，我的 → 长辈版',
+    inClient: true,
+    portal: false,
+    textSettings: { size: 'standard', elder: true },
+    use: { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: ANDROID_CLIENT },
+  },
+  {
+    id: 'large-text',
+    label: '大字（200%）',
+    note: '320 × 640，系统字号放大到 200%（默认字号 32 px）',
+    inClient: true,
+    portal: false,
+    defaultFontSize: 32,
+    use: { viewport: { width: 320, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: ANDROID_CLIENT },
+  },
+  {
+    id: 'pc-wide',
+    label: 'PC 宽屏',
+    note: '1440 × 900 浏览器，桌面版式',
+    inClient: false,
+    portal: false,
+    use: { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 },
   },
   {
     id: 'web-portal',

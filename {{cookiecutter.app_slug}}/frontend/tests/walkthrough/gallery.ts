@@ -13,7 +13,7 @@ export const OUTPUT_DIR = join(PROJECT, 'walkthrough')
 export const SHOTS_DIR = join(OUTPUT_DIR, 'shots')
 export const RESULTS_DIR = join(OUTPUT_DIR, 'results')
 
-export type FailureKind = 'overflow' | 'text-cut-off' | 'tap-target' | 'console-error' | 'csp-violation' | 'slow-load'
+export type FailureKind = 'overflow' | 'text-cut-off' | 'tap-target' | 'console-error' | 'csp-violation' | 'slow-load' | 'axe'
 
 export const FAILURE_LABELS: Record<FailureKind, string> = {
   overflow: '横向溢出',
@@ -22,6 +22,7 @@ export const FAILURE_LABELS: Record<FailureKind, string> = {
   'console-error': '控制台错误',
   'csp-violation': 'CSP 拦截',
   'slow-load': '加载超出预算',
+  axe: '无障碍问题（axe，WCAG 2.1 AA）',
 }
 
 export interface Shot {
@@ -29,6 +30,8 @@ export interface Shot {
   label: string
   file: string
   readyMs: number | null
+  /** axe-core violations (WCAG 2.1 A/AA) on the page as screenshot; undefined: not checked. */
+  axe?: number
 }
 
 export interface Failure {
@@ -150,9 +153,10 @@ export function renderGallery(results: DeviceResult[], generatedAt: Date): strin
         .map((shot) => {
           const src = relative(OUTPUT_DIR, join(SHOTS_DIR, shot.file))
           const timing = shot.readyMs === null ? '' : `<span>${(shot.readyMs / 1000).toFixed(2)} 秒显示</span>`
+          const axe = shot.axe === undefined ? '' : `<span>axe ${shot.axe === 0 ? '无问题' : `${shot.axe} 个问题`}</span>`
           return `<figure class="card${flagged.has(shot.page) ? ' flagged' : ''}" style="margin:0">
   <a href="${escapeHtml(src)}"><img src="${escapeHtml(src)}" alt="${escapeHtml(`${device.label}：${shot.label}`)}" loading="lazy"></a>
-  <p>${escapeHtml(shot.label)}${timing}</p></figure>`
+  <p>${escapeHtml(shot.label)}${timing}${axe}</p></figure>`
         })
         .join('\n')
       const error = result.error ? `<p class="device-note">走查中断：${escapeHtml(result.error)}</p>` : ''

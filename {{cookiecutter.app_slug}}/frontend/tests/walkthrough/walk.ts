@@ -2,12 +2,14 @@
  * One walk of the walkthrough (DB31DSJ/Z 003 §6.2.5, §6.2.6) on one device of devices.ts:
  * people log in through the platform and visit pages; each step is screenshot and checked
  * for horizontal overflow, text cut off, tap targets under 44 px (touch devices), console
- * errors, CSP violations and slow loads. The core's walk is walkthrough.spec.ts; a feature
+ * errors, CSP violations, slow loads and axe-core violations (WCAG 2.1 A/AA). The core's walk is walkthrough.spec.ts; a feature
  * walks its own flow in src/features/<name>/tests/walkthrough/.
  */
 import { expect, type Browser, type BrowserContextOptions, type Frame, type Page, type TestInfo } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
 import { join } from 'node:path'
 
+import { AXE_TAGS } from '../e2e/axe'
 import { APP, SIM } from '../real/support'
 
 import { DEVICES, type Device } from './devices'
@@ -48,7 +50,16 @@ export class Walk {
   async newPerson(): Promise<Person> {
     const { viewport, userAgent, isMobile, hasTouch, deviceScaleFactor, locale } = this.testInfo.project.use
     const options: BrowserContextOptions = { viewport, userAgent, isMobile, hasTouch, deviceScaleFactor, locale }
-    const page = await (await this.browser.newContext(options)).newPage()
+    const context = await this.browser.newContext(options)
+    const { textSettings, defaultFontSize } = this.device
+    if (textSettings) {
+      await context.addInitScript((value) => window.localStorage.setItem('ywxt.text-settings.v1', value), JSON.stringify(textSettings))
+    }
+    const page = await context.newPage()
+    if (defaultFontSize) {
+      const cdp = await context.newCDPSession(page)
+      await cdp.send('Page.setFontSizes', { fontSizes: { standard: defaultFontSize, fixed: Math.round(defaultFontSize * 0.8125) } })
+    }
     const person: Person = { page, step: { page: 'login', label: '登录' } }
     page.on('console', (message) => {
       const text = message.text()
@@ -155,6 +166,11 @@ export class Walk {
       },
       { minTap: MIN_TAP_PX, touch },
     )
+    // axe-core on the app as screenshot (its frame too, in the portal); the simulator's pages are not the app's.
+    const axe = await new AxeBuilder({ page: person.page }).withTags(AXE_TAGS).exclude('[data-testid^="sim-"]').analyze()
+    for (const violation of axe.violations) {
+      this.fail(person, 'axe', `${violation.id}：${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join('，')}`)
+    }
     if (found.overflow) this.fail(person, 'overflow', found.overflow)
     for (const element of found.cut) this.fail(person, 'text-cut-off', element)
     for (const element of found.small) this.fail(person, 'tap-target', element)
@@ -162,7 +178,7 @@ export class Walk {
     await person.page.screenshot({ path: join(SHOTS_DIR, file), fullPage: !this.device.portal })
     const readyMs = (person as Person & { readyMs?: number }).readyMs ?? null
     ;(person as Person & { readyMs?: number }).readyMs = undefined
-    this.result.shots.push({ page, label, file, readyMs })
+    this.result.shots.push({ page, label, file, readyMs, axe: axe.violations.length })
   }
 
   /** Dismiss the first-use guide if it shows (a new person on this device). */

@@ -7,6 +7,7 @@ test_bake.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -202,9 +203,13 @@ def test_postgresql_redis_bake_runs_with_its_own_make_dev(tmp_path_factory):
                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         body = wait_for(f"http://127.0.0.1:{app_port}/healthz", dev, time.monotonic() + 1500)
+    except OSError:
+        body = None
     finally:
-        os.killpg(dev.pid, signal.SIGINT)  # Ctrl-C in the terminal
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(dev.pid, signal.SIGINT)  # Ctrl-C in the terminal
         output, _ = dev.communicate(timeout=60)
+    assert body is not None, output[-4000:]
     health = json.loads(body)
     assert health["status"] == "pass", (health, output[-4000:])
     assert health["checks"]["database:responseTime"][0]["status"] == "pass"

@@ -52,7 +52,7 @@ def sync(fresh: Path, project: Path, manifest: Path) -> list[str]:
     """Bring PROJECT to FRESH's template files; return the paths that changed."""
     if not project.exists():
         shutil.move(str(fresh), str(project))
-        changed = ["（首次生成）"]
+        changed = []
     else:
         old = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
         new = baked_files(fresh)
@@ -70,7 +70,8 @@ def sync(fresh: Path, project: Path, manifest: Path) -> list[str]:
 def main(argv: list[str]) -> int:
     if argv[0] == "sync":
         changed = sync(Path(argv[1]), Path(argv[2]), Path(argv[3]))
-        print(f"示例应用已按模板更新（{len(changed)} 个文件）：{argv[2]}")
+        done = f"已按模板更新 {len(changed)} 个文件" if changed else "已生成"
+        print(f"示例应用{done}：{argv[2]}")
         return 0
     project, manifest = Path(argv[1]), Path(argv[2])
     edited = edited_files(project, manifest)

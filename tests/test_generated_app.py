@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -185,12 +187,20 @@ def test_default_bake_passes_its_compliance_self_test(default_app):
     assert (default_app / "docs" / "self-test-report.md").exists()
 
 
-def test_postgresql_redis_bake_runs_with_its_own_make_dev(tmp_path_factory):
+@pytest.fixture
+def world_readable_dir():
+    """A folder every user can enter: run as root, the private PostgreSQL runs as Debian's
+    postgres user, who cannot enter pytest's own (0700) temporary folders."""
+    folder = Path(tempfile.mkdtemp(prefix="ywxt-pg-redis-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_postgresql_redis_bake_runs_with_its_own_make_dev(world_readable_dir):
     """`make dev` alone brings up a PostgreSQL + Redis bake: it starts a private PostgreSQL
     and Redis under instance/, the app answers /healthz with pass, and Ctrl-C stops all."""
-    root = tmp_path_factory.mktemp("pg-redis")
-    root.chmod(0o755)  # as root, the private PostgreSQL runs as Debian's postgres user
-    project = bake(root, database="postgresql", cache="redis")
+    project = bake(world_readable_dir, database="postgresql", cache="redis")
     app_port, sim_port, db_port, redis_port = (free_port() for _ in range(4))
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "REDIS_"))}

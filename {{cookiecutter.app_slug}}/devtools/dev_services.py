@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 LOOPBACK = ("127.0.0.1", "localhost")
 INSTANCE = Path("instance")
 START_TIMEOUT = 30.0
+ROOT_NOTE = "（以 root 运行时数据库以 postgres 用户运行，它须能进入项目目录的每一级上级目录）"
 
 
 class ServiceError(Exception):
@@ -129,7 +130,7 @@ def start_postgresql(url: str) -> list[str] | None:
             run_quietly(as_postgres_user([
                 initdb, "-D", str(data), "-U", user, f"--pwfile={pwfile.name}",
                 "--auth=scram-sha-256", "-E", "UTF8", "--no-locale",
-            ]), "开发用 PostgreSQL 初始化失败")
+            ]), "开发用 PostgreSQL 初始化失败" + ROOT_NOTE * (os.geteuid() == 0))
         finally:
             os.unlink(pwfile.name)
         created = True

@@ -188,7 +188,7 @@ def start_redis(url: str) -> subprocess.Popen | None:
     return process
 
 
-def run(command: list[str], *, postgresql: bool, redis: bool) -> int:
+def run(command: list[str], *, postgresql: bool = False, redis: bool = False) -> int:
     dotenv = read_dotenv(Path(".env"))
     stop_postgres: list[str] | None = None
     redis_process: subprocess.Popen | None = None

@@ -1,6 +1,6 @@
 """`make dev`'s services: which URLs get a private server, and the one-line errors.
 
-The servers themselves are started by the template's slow test (a PostgreSQL + Redis bake
+The servers themselves are started by the template's slow test (a bake with both services
 running `make dev` to a passing /healthz); here, the decisions and the messages.
 """
 
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-import subprocess
-import sys
 
 from devtools import dev_services
 from sqlalchemy.exc import OperationalError
@@ -19,7 +17,7 @@ from {{ cookiecutter.__package_name }} import unreachable_service_line
 
 def test_dotenv_is_read_as_the_app_reads_it_and_the_environment_wins(tmp_path, monkeypatch):
     env = tmp_path / ".env"
-    env.write_text("# comment\nDATABASE_URL='postgresql://a:b@127.0.0.1:5432/c'\nREDIS_URL=\n",
+    env.write_text("# comment\nDATABASE_URL='postgresql://a:b@127.0.0.1:5432/c'\nAPP_ENV=\n",
                    encoding="utf-8")
     values = dev_services.read_dotenv(env)
     assert values["DATABASE_URL"] == "postgresql://a:b@127.0.0.1:5432/c"
@@ -31,14 +29,12 @@ def test_dotenv_is_read_as_the_app_reads_it_and_the_environment_wins(tmp_path, m
 
 def test_other_hosts_and_answering_ports_are_left_alone():
     assert dev_services.start_postgresql("postgresql+psycopg://u:p@db.internal:5432/app") is None
-    assert dev_services.start_redis("redis://cache.internal:6379/0") is None
     assert dev_services.start_postgresql("sqlite:///instance/app.db") is None
     with socket.socket() as busy:  # something already answers there: use it as configured
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         assert dev_services.start_postgresql(f"postgresql://u:p@127.0.0.1:{port}/app") is None
-        assert dev_services.start_redis(f"redis://127.0.0.1:{port}/0") is None
 
 
 def free_port() -> int:
@@ -54,21 +50,10 @@ def test_missing_packages_get_one_chinese_line_naming_the_setting(tmp_path, monk
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setattr(dev_services, "postgres_bin", lambda name: None)
     monkeypatch.setattr(dev_services.shutil, "which", lambda name: None)
-    assert dev_services.run(["true"], postgresql=True, redis=False) == 1
+    assert dev_services.run(["true"], postgresql=True) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "DATABASE_URL" in err and "sudo apt-get install postgresql" in err
-
-
-def test_missing_package_message_as_the_user_sees_it(tmp_path):
-    environ = {"PATH": str(tmp_path), "DATABASE_URL": "",
-               "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
-    done = subprocess.run([sys.executable, "-m", "devtools.dev_services", "--redis", "--", "true"],
-                          env=environ, capture_output=True, text=True, check=False,
-                          cwd=dev_services.__file__.rsplit("/devtools/", 1)[0])
-    assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert "REDIS_URL" in done.stderr and "redis-server" in done.stderr
 
 
 def test_unreachable_database_is_one_line_without_the_password(make_config):

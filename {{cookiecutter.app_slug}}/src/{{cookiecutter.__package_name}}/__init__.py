@@ -80,7 +80,8 @@ def configure(app: Flask, config: Config) -> None:
 
 def report_unreachable_services(config: Config) -> None:
     """A command (`flask db upgrade`, `flask contacts sync`, ...) that cannot reach the
-    database or Redis ends with one Chinese line naming the setting, not a traceback.
+    database or the cache server ends with one Chinese line naming the setting, not a
+    traceback.
 
     Only exceptions nothing else caught reach sys.excepthook: requests are answered by
     Flask's error handlers, and every other error keeps its traceback.
@@ -100,6 +101,7 @@ def report_unreachable_services(config: Config) -> None:
 
 
 def unreachable_service_line(error: BaseException, config: Config) -> str | None:
+    """One line for a database (here) or cache server (its `<cache>_store.py`) out of reach."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
 
@@ -108,13 +110,8 @@ def unreachable_service_line(error: BaseException, config: Config) -> str | None
         reason = str(error.orig).strip().splitlines()[0].rstrip("。.") if error.orig else ""
         return (f"无法连接数据库（DATABASE_URL={url}）：{reason}。开发时 make dev 会启动本机"
                 "开发数据库；否则请检查 .env 中的 DATABASE_URL 和数据库服务")
-    # redis.exceptions.ConnectionError/TimeoutError, named so: embedded bakes have no redis.
-    if type(error).__module__.startswith("redis") and \
-            type(error).__name__ in ("ConnectionError", "TimeoutError"):
-        reason = str(error).strip().splitlines()[0].rstrip("。.")
-        return (f"无法连接 Redis（REDIS_URL）：{reason}。开发时 make dev "
-                "会启动本机开发用 Redis；否则请检查 .env 中的 REDIS_URL 和 Redis 服务")
-    return None
+    store = import_module(f"{__name__}.{config.cache}_store")
+    return getattr(store, "unreachable_line", lambda error: None)(error)
 
 
 def engine_options(database_url: str) -> dict:

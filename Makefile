@@ -4,18 +4,37 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD := build
 DEMO_SLUG := xietong-shixiang
+DEMO := $(BUILD)/$(DEMO_SLUG)
+# One SHA-256 per baked file: the demo is re-baked only when the template changed, and
+# never over edits (scripts/demo_manifest.py).
+DEMO_MANIFEST := $(BUILD)/.$(DEMO_SLUG).baked.json
+TEMPLATE_FILES := cookiecutter.json local_extensions.py $(wildcard hooks/*.py) \
+	$(shell find '{{cookiecutter.app_slug}}' -type f -not -path '*/__pycache__/*' -not -path '*/node_modules/*')
 
 .PHONY: demo test lint clean
 
-$(VENV)/.installed: requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
+# `make demo` needs cookiecutter only; the test tools come with `make test`.
+$(VENV)/.demo-installed: requirements-demo.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements-demo.txt
+	touch $@
+
+$(VENV)/.installed: requirements-dev.txt $(VENV)/.demo-installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## demo: 用默认回答生成示例应用到 build/，安装并启动（应用、平台模拟器）
-demo: $(VENV)/.installed
-	$(BIN)/cookiecutter --no-input --overwrite-if-exists --output-dir $(BUILD) $(CURDIR)
-	$(MAKE) -C $(BUILD)/$(DEMO_SLUG) dev
+## demo: 用默认回答生成示例应用到 build/，安装并启动（应用、平台模拟器）；
+##   再次运行只在模板改动后重新生成（不覆盖 build/ 中的改动），已装的依赖和构建都保留
+demo: $(DEMO_MANIFEST)
+	$(MAKE) -C $(DEMO) dev
+
+$(DEMO_MANIFEST): $(VENV)/.demo-installed $(TEMPLATE_FILES)
+	@$(BIN)/python scripts/demo_manifest.py check $(DEMO) $@
+	@rm -rf $(BUILD)/.fresh
+	$(BIN)/cookiecutter --no-input --output-dir $(BUILD)/.fresh $(CURDIR) >/dev/null
+	@$(BIN)/python scripts/demo_manifest.py sync $(BUILD)/.fresh/$(DEMO_SLUG) $(DEMO) $@
+	@rm -rf $(BUILD)/.fresh
+	@echo "之后也可以直接运行：make -C $(DEMO) dev"
 
 ## test: 模板的全部测试（生成、输入校验、钩子、生成应用自己的测试）
 test: $(VENV)/.installed

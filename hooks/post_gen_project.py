@@ -31,6 +31,7 @@ STANDARD = "DB31DSJ/Z 003—2026"
 SECRET_KEY_SENTINEL = "!!!SET FLASK_SECRET_KEY!!!"  # noqa: S105 - placeholder, not a secret
 TERMINAL_LABELS = {"mobile": "移动端", "pc": "PC客户端", "web": "网页端"}
 TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
+NO_PORTAL_WORDS = frozenset({"无", "-"})
 
 # DB31DSJ/Z 003 §6.2.3 接入审核材料.
 BASELINE_DOCUMENTS = ("软件测试报告", "网络安全等级保护测评报告或安全测试报告")
@@ -157,6 +158,8 @@ def terminal_labels(terminals: str) -> list[str]:
 
 
 def split_origins(value: str) -> list[str]:
+    if value.strip() in NO_PORTAL_WORDS:  # the portal question's words for "none"
+        return []
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
@@ -271,12 +274,21 @@ def template_commit(repo_dir: str | None) -> str | None:
     return commit if result.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
 
 
-def write_answers(path: Path, answers: dict) -> None:
-    """Save the answers as .cruft.json (cruft 2.16 format) so `cruft check/update` work."""
+def is_local_path(template: str) -> bool:
+    return "://" not in template and not template.startswith("git@")
+
+
+def write_answers(path: Path, answers: dict) -> str:
+    """Save the answers as .cruft.json (cruft 2.16 format); return the template location.
+
+    `_template_url` (empty by default) is where teammates fetch the template from; set it
+    in a team's copy of cookiecutter.json, or on the command line, when the template was
+    cloned to a local path that only this machine has.
+    """
     repo_dir = answers.get("_repo_dir")
     # Under `cruft update` the context carries _commit and no _repo_dir.
     commit = answers.get("_commit") or template_commit(repo_dir)
-    template = template_source(answers["_template"], repo_dir)
+    template = answers.get("_template_url") or template_source(answers["_template"], repo_dir)
     context = {
         key: value
         for key, value in answers.items()
@@ -293,6 +305,37 @@ def write_answers(path: Path, answers: dict) -> None:
         "skip": CRUFT_SKIP,
     }
     write_json(path, cruft_state, sort_keys=False)
+    return template
+
+
+def next_steps(answers: dict, project_dir: Path, template: str) -> str:
+    """What to do after a successful bake, printed by the cookiecutter command."""
+    services = [
+        name
+        for name, used in (
+            ("PostgreSQL", answers["database"] == "postgresql"),
+            ("Redis", answers["cache"] == "redis"),
+        )
+        if used
+    ]
+    lines = [
+        f"已生成应用“{answers['app_name']}”：{project_dir}",
+        "下一步：",
+        f"  cd {project_dir} && make dev"
+        "    # 首次运行安装依赖并构建前端（几分钟），之后几秒即可启动",
+        '  git init && git add -A && git commit -m "由 cookiecutter-ywxt 生成"',
+    ]
+    if services:
+        lines.append(
+            f"make dev 会在 instance/ 下启动本机开发用的 {' 和 '.join(services)}（需要 Debian 的 "
+            "postgresql、redis-server 软件包；也可在 .env 中改为已有的服务）"
+        )
+    if is_local_path(template):
+        lines.append(
+            f".cruft.json 记录的模板位置是本机路径 {template}：团队共用前，请把其中的 "
+            '"template" 改为团队能访问的 git 仓库地址（或生成时加 _template_url=<仓库地址>）'
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -316,7 +359,9 @@ def main() -> None:
         category,
         handles_work_secrets,
     )
-    write_answers(Path(".cruft.json"), answers)
+    template = write_answers(Path(".cruft.json"), answers)
+    if answers.get("_output_dir"):  # the cookiecutter command, not a cruft re-render
+        print(next_steps(answers, Path.cwd(), template))
 
 
 if __name__ == "__main__":

@@ -72,6 +72,9 @@ REGISTRATION_TEXT_FIELDS = (
 )
 
 DEFAULT_REPLAY_DIR = Path("~/.cookiecutter_replay")
+# What the portal question takes for "no portal": cookiecutter keeps the default on a bare
+# Enter, so an empty answer cannot be typed; cookiecutter.json maps these to "" as well.
+NO_PORTAL_WORDS = frozenset({"", "无", "-"})
 
 
 def parse_bool(value: object) -> bool | None:
@@ -241,7 +244,10 @@ def validate_https_origin(value: str, label: str, clause: str = HTTPS_CLAUSE) ->
 
 
 def split_origins(value: str) -> list[str]:
-    return [item.strip() for item in value.split(",")] if value.strip() else []
+    """The portal origins; 无 or - (the prompt's words for none) and blank mean none."""
+    if value.strip() in NO_PORTAL_WORDS:
+        return []
+    return [item.strip() for item in value.split(",")]
 
 
 def validate_portal_origins(value: str) -> list[str]:
@@ -297,7 +303,7 @@ def validate_combinations(answers: dict) -> list[str]:
     if "web" not in terminals and split_origins(str(answers["portal_origins"])):
         messages.append(
             f"访问终端“{answers['terminals']}”不含网页端，但填写了门户地址："
-            "嵌入平台网页端门户属于网页端，请选择含网页端（web）的终端，或把门户地址留空"
+            "嵌入平台网页端门户属于网页端，请选择含网页端（web）的终端，或把门户地址填为“无”"
             "（§6.3.2 b：应用的网页端应与平台网页端门户进行统一集成）"
         )
     return messages
@@ -341,6 +347,19 @@ def find_replay_file(
         ):
             candidates.append((mtime, path))
     return max(candidates)[1] if candidates else None
+
+
+def make_replay_readable(replay_file: Path) -> None:
+    """Rewrite the replay file with Chinese as characters, not \\uXXXX escapes.
+
+    cookiecutter dumps it with json.dump's default ensure_ascii=True; the user is asked to
+    edit it, so write the same data back in a form they can read. Unreadable files are left.
+    """
+    try:
+        data = json.loads(replay_file.read_text(encoding="utf-8"))
+        replay_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    except (OSError, ValueError):
+        return
 
 
 def rerun_hint(replay_file: Path | None, template: str | None, output_dir: str | None) -> str:
@@ -401,6 +420,8 @@ def main() -> None:
         replay_file = find_replay_file(
             DEFAULT_REPLAY_DIR, output_dir, json.loads(REPO_DIR_JSON), answers["app_slug"]
         )
+    if replay_file is not None:
+        make_replay_readable(replay_file)
     hint = rerun_hint(replay_file, json.loads(TEMPLATE_JSON), output_dir)
     print(format_report(messages, hint), file=sys.stderr)
     sys.exit(1)

@@ -7,10 +7,14 @@ test_bake.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -181,3 +185,49 @@ def test_default_bake_passes_its_compliance_self_test(default_app):
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     assert "不通过 0" in result.stdout
     assert (default_app / "docs" / "self-test-report.md").exists()
+
+
+@pytest.fixture
+def world_readable_dir():
+    """A folder every user can enter: run as root, the private PostgreSQL runs as Debian's
+    postgres user, who cannot enter pytest's own (0700) temporary folders."""
+    folder = Path(tempfile.mkdtemp(prefix="ywxt-pg-redis-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_postgresql_redis_bake_runs_with_its_own_make_dev(world_readable_dir):
+    """`make dev` alone brings up a PostgreSQL + Redis bake: it starts a private PostgreSQL
+    and Redis under instance/, the app answers /healthz with pass, and Ctrl-C stops all."""
+    project = bake(world_readable_dir, database="postgresql", cache="redis")
+    app_port, sim_port, db_port, redis_port = (free_port() for _ in range(4))
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "REDIS_"))}
+    # The .env URLs with free ports (the environment wins over .env, as in the app).
+    environ["DATABASE_URL"] = (f"postgresql+psycopg://xietong_shixiang:xietong_shixiang"
+                               f"@127.0.0.1:{db_port}/xietong_shixiang")
+    environ["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+    dev = subprocess.Popen(["make", "dev", f"PORT={app_port}", f"SIM_PORT={sim_port}"],
+                           cwd=project, env=environ, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        body = wait_for(f"http://127.0.0.1:{app_port}/healthz", dev, time.monotonic() + 1500)
+    except OSError:
+        body = None
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(dev.pid, signal.SIGINT)  # Ctrl-C in the terminal
+        output, _ = dev.communicate(timeout=60)
+    assert body is not None, output[-4000:]
+    health = json.loads(body)
+    assert health["status"] == "pass", (health, output[-4000:])
+    assert health["checks"]["database:responseTime"][0]["status"] == "pass"
+    assert "开发用 PostgreSQL：127.0.0.1" in output and "开发用 Redis：127.0.0.1" in output
+    assert (project / "instance" / "postgres" / "data" / "PG_VERSION").is_file()
+    env_file = (project / ".env").read_text(encoding="utf-8")
+    assert f"APP_BASE_URL=http://127.0.0.1:{app_port}\n" in env_file
+    assert f"YWXT_API_BASE=http://127.0.0.1:{sim_port}\n" in env_file
+    for port in (db_port, redis_port, app_port, sim_port):  # Ctrl-C stopped everything
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, port

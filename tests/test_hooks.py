@@ -41,6 +41,8 @@ def default_answers() -> dict:
         if not key.startswith("_")
     }
     answers["__package_name"] = answers["app_slug"].replace("-", "_")
+    # The portal default is Jinja that depends on the terminals: the web default renders so.
+    answers["portal_origins"] = "https://portal.example.gov.cn"
     answers["_banned_name_words"] = raw["_banned_name_words"]
     answers["_template"] = "gh:example/cookiecutter-ywxt"
     answers["_output_dir"] = "/home/someone/apps"
@@ -926,3 +928,40 @@ def test_post_gen_jinja_block_is_the_only_templated_code():
         'PACKAGE_NAME = "{{ cookiecutter.__package_name }}"',
         "ANSWERS_JSON = r'{{ cookiecutter | tojson }}'",
     ]
+
+
+@pytest.mark.parametrize("none_word", ["无", "-", " 无 ", ""])
+def test_portal_none_words_mean_no_portal(none_word):
+    assert pre_gen.validate_portal_origins(none_word) == []
+    answers = {**default_answers(), "terminals": "mobile", "portal_origins": none_word}
+    assert pre_gen.check_answers(answers, []) == []
+    assert post_gen.registration_content(answers)["portal_origins"] == []
+
+
+def test_make_replay_readable_keeps_the_data_and_shows_chinese(tmp_path):
+    replay = tmp_path / "template.json"
+    data = {"cookiecutter": {"app_name": "测试助手", "oidc": False}}
+    replay.write_text(json.dumps(data), encoding="utf-8")  # cookiecutter's \\uXXXX form
+    pre_gen.make_replay_readable(replay)
+    text = replay.read_text(encoding="utf-8")
+    assert '"app_name": "测试助手"' in text
+    assert json.loads(text) == data
+
+
+def test_next_steps_name_the_commands_and_the_services(tmp_path):
+    answers = {**default_answers(), "database": "postgresql", "cache": "redis"}
+    text = post_gen.next_steps(answers, tmp_path / "xietong-shixiang", "https://git.example/t.git")
+    assert f"cd {tmp_path / 'xietong-shixiang'} && make dev" in text
+    assert "git init" in text
+    assert "PostgreSQL 和 Redis" in text
+    assert ".cruft.json" not in text  # a URL teammates can reach needs no advice
+    local = post_gen.next_steps(default_answers(), tmp_path, "/home/someone/cookiecutter-ywxt")
+    assert "PostgreSQL" not in local
+    assert '本机路径 /home/someone/cookiecutter-ywxt' in local
+
+
+def test_write_answers_records_the_team_template_url(tmp_path):
+    answers = {**default_answers(), "_template_url": "https://git.example.gov.cn/ywxt/template.git"}
+    path = tmp_path / ".cruft.json"
+    assert post_gen.write_answers(path, answers) == answers["_template_url"]
+    assert json.loads(path.read_text("utf-8"))["template"] == answers["_template_url"]

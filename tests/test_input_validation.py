@@ -180,6 +180,18 @@ def test_empty_portal_origins_are_accepted(cookies, context):
     assert registration["portal_origins"] == []
 
 
+@pytest.mark.parametrize("none_word", ["无", "-"])
+def test_mobile_only_app_takes_the_portal_default_or_a_none_word(cookies, context, none_word):
+    # cookiecutter keeps the default on Enter: for a mobile-only app that default is 无.
+    for override in ({"terminals": "mobile"}, {"terminals": "mobile", "portal_origins": none_word}):
+        result = bake(cookies, context, override)
+        assert result.exit_code == 0, result.exception
+        registration = json.loads((result.project_path / "registration.json").read_text("utf-8"))
+        assert registration["portal_origins"] == []
+        env = (result.project_path / ".env").read_text("utf-8")
+        assert "\nYWXT_PORTAL_ORIGINS=\n" in env
+
+
 def test_work_secrets_with_postgresql_are_accepted(cookies, context):
     result = bake(cookies, context, {"handles_work_secrets": "yes", "database": "postgresql"})
     assert result.exit_code == 0, result.exception
@@ -210,8 +222,12 @@ def test_cli_shows_the_message_and_the_replay_file_works(tmp_path):
         "应用名称“测试助手”包含禁用词“测试”（附录 D 表 D.1·应用名称：不应使用特殊词汇）"
         in refused.stderr
     )
+    # The Chinese report is the whole story: no cookiecutter traceback after it.
+    assert "Traceback" not in refused.stdout + refused.stderr
+    assert "Stopping generation" not in refused.stdout + refused.stderr
     replay_file = home / ".cookiecutter_replay" / f"{TEMPLATE_DIR.name}.json"
     assert replay_file.is_file(), "cookiecutter dumps the replay file before the hooks run"
+    assert '"app_name": "测试助手"' in replay_file.read_text(encoding="utf-8")
     assert f"  {replay_file}\n" in refused.stderr
     assert list(output.iterdir()) == []
 
@@ -234,6 +250,7 @@ def test_cli_shows_the_message_and_the_replay_file_works(tmp_path):
         timeout=120,
     )
     assert rerun.returncode == 0, rerun.stderr
+    assert f"cd {output / 'xietong-shixiang'} && make dev" in rerun.stdout
     registration = json.loads(
         (output / "xietong-shixiang" / "registration.json").read_text(encoding="utf-8")
     )

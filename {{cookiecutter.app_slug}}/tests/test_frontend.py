@@ -77,6 +77,18 @@ def test_index_carries_the_run_time_config(web_app):
     assert settings.ywxt_secret not in page
 
 
+VISITOR_MARK = '<meta name="app-session" content="none">'
+
+
+def test_visitor_page_says_there_is_no_session(site):
+    """A first visit (no session cookie): the page itself says so, and main.ts goes to the
+    login page without a request that fails with 401; a logged-in page has no such mark."""
+    first_visit = site.client.get("/").get_data(as_text=True)
+    assert VISITOR_MARK in first_visit.partition("</head>")[0]
+    site.login("zhangwei")
+    assert VISITOR_MARK not in site.client.get("/").get_data(as_text=True)
+
+
 def test_config_is_html_escaped(make_config, make_app, built_frontend):  # noqa: F811
     app = make_app(make_config(frontend_dist=built_frontend,
                                ywxt_jssdk_url='https://sdk.example.gov.cn/a.js?x="><script>'))

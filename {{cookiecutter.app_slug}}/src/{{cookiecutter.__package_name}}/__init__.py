@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
@@ -46,6 +47,7 @@ def create_app(config: Config | None = None, *, instance_path: str | None = None
     if config is None:
         config = Config.from_env(os.environ, instance_path=app.instance_path)
     configure(app, config)
+    report_unreachable_services(config)
     register_extensions(app)
     register_blueprints(app, features.load() if installed_features is None
                         else installed_features)
@@ -74,6 +76,42 @@ def configure(app: Flask, config: Config) -> None:
         # Behind nginx: trust X-Forwarded-For/-Proto from exactly this many proxies.
         hops = config.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
+def report_unreachable_services(config: Config) -> None:
+    """A command (`flask db upgrade`, `flask contacts sync`, ...) that cannot reach the
+    database or the cache server ends with one Chinese line naming the setting, not a
+    traceback.
+
+    Only exceptions nothing else caught reach sys.excepthook: requests are answered by
+    Flask's error handlers, and every other error keeps its traceback.
+    """
+    previous = sys.excepthook
+
+    def hook(kind, error, traceback):
+        line = unreachable_service_line(error, config)
+        if line is None:
+            previous(kind, error, traceback)
+        else:
+            print(line, file=sys.stderr)
+
+    if not getattr(sys.excepthook, "reports_services", False):
+        hook.reports_services = True
+        sys.excepthook = hook
+
+
+def unreachable_service_line(error: BaseException, config: Config) -> str | None:
+    """One line for a database (here) or cache server (its `<cache>_store.py`) out of reach."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(error, OperationalError):
+        url = make_url(config.database_url).render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0].rstrip("。.") if error.orig else ""
+        return (f"无法连接数据库（DATABASE_URL={url}）：{reason}。开发时 make dev 会启动本机"
+                "开发数据库；否则请检查 .env 中的 DATABASE_URL 和数据库服务")
+    store = import_module(f"{__name__}.{config.cache}_store")
+    return getattr(store, "unreachable_line", lambda error: None)(error)
 
 
 def engine_options(database_url: str) -> dict:

@@ -27,7 +27,7 @@ KNOWN_WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "changethis", S
 MIN_SECRET_LENGTH = 32
 
 # Values baked in at generation time (cookiecutter answers).
-BAKED_PORTAL_ORIGINS = "{{ cookiecutter.portal_origins }}"
+BAKED_PORTAL_ORIGINS = "{{ cookiecutter.__portal_origins }}"
 DATABASE_KIND = "{{ cookiecutter.database }}"
 # Where the state every worker shares lives: <CACHE_KIND>_store.py binds it (create_app).
 CACHE_KIND = "{{ cookiecutter.cache }}"

@@ -30,6 +30,7 @@ from werkzeug.security import safe_join
 from . import features
 from .api.me import me_answer
 from .auth import CurrentUser, current_user
+from .auth.sessions import SESSION_COOKIE, cookie_name
 from .config import Config
 from .extensions import db
 from .inbox import message_list_answer
@@ -44,6 +45,10 @@ TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 # The block's id, read by frontend/src/api/firstScreen.ts.
 FIRST_SCREEN_ID = "first-screen"
 BODY_END = "</body>"
+HEAD_END = "</head>"
+# For a browser with no session cookie at all, read by frontend/src/main.ts: it goes to the
+# login page before sending a request, so a first visit logs no failing (401) request.
+VISITOR_MARK = '<meta name="app-session" content="none">'
 # Outside its strings JSON has none of these characters, and inside them \uXXXX means the
 # same character. Escaped, a user's text (a message's title) can never end the block
 # (`</script>`) or open a comment in it (`<!--`), and the JSON stays valid JavaScript
@@ -115,6 +120,16 @@ def logged_in_first_screen() -> dict[str, dict] | None:
         return None
 
 
+def is_visitor() -> bool:
+    """No session cookie: certainly logged out (no database asked, none needed)."""
+    return not request.cookies.get(cookie_name(SESSION_COOKIE))
+
+
+def with_visitor_mark(page: str) -> str:
+    head, found, tail = page.partition(HEAD_END)
+    return f"{head}{VISITOR_MARK}{found}{tail}" if found else page
+
+
 @bp.get("/")
 def index() -> Response:
     app = current_app._get_current_object()
@@ -126,6 +141,8 @@ def index() -> Response:
     answers = logged_in_first_screen()
     if answers is not None:
         page = with_first_screen(page, answers)
+    elif is_visitor():
+        page = with_visitor_mark(page)
     response = Response(page, mimetype="text/html")
     # With a person's data in it, no browser or proxy keeps the page (ASVS 14.3.2, as for
     # /api/); without, it is tiny and names the current build's assets: always revalidate.

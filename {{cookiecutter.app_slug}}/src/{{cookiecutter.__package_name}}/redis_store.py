@@ -32,3 +32,13 @@ def get_redis() -> redis.Redis:
 def check_cache() -> CheckResult:
     """A PING to Redis, which holds the shared tokens and sessions."""
     return timed_check("cache:responseTime", "datastore", lambda: get_redis().ping(), "缓存不可达")
+
+
+def unreachable_line(error: BaseException) -> str | None:
+    """`flask` commands that cannot reach Redis end with this line, not a traceback
+    (create_app's report_unreachable_services)."""
+    if not isinstance(error, redis.ConnectionError | redis.TimeoutError):
+        return None
+    reason = str(error).strip().splitlines()[0].rstrip("。.")
+    return (f"无法连接 Redis（REDIS_URL）：{reason}。开发时 make dev 会启动本机开发用 Redis；"
+            "否则请检查 .env 中的 REDIS_URL 和 Redis 服务")

@@ -76,8 +76,9 @@ def run_probe(project: Path, *targets: str) -> list[str]:
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                    "-p", COLLECTOR, "-o", "addopts=", "--rootdir", str(project), *targets]
         try:
-            done = subprocess.run(command, cwd=project, env=environ, capture_output=True,
-                                  text=True, timeout=PROBE_TIMEOUT)
+            # This interpreter and fixed arguments: no shell, nothing from outside.
+            done = subprocess.run(command, cwd=project, env=environ,  # noqa: S603
+                                  capture_output=True, text=True, timeout=PROBE_TIMEOUT)
         except subprocess.TimeoutExpired:
             return [f"检查运行超过 {PROBE_TIMEOUT} 秒仍未结束：代码里是否有死循环或在等待网络？"]
         if report.exists():

@@ -17,13 +17,15 @@ _problems: list[str] = []
 
 
 def _explain(item: pytest.Item, error: BaseException) -> str:
+    name = item.name.removeprefix("test_")
     if isinstance(error, AssertionError) and str(error).strip():
-        return str(error).strip().splitlines()[0]
+        first = str(error).strip().splitlines()[0]
+        # A probe's assert carries its Chinese explanation; a bare assert is the learner's own.
+        return f"测试 {name} 未通过：{first}" if first.startswith("assert ") else first
     frames = traceback.extract_tb(error.__traceback__)
     where = next((f"{Path(frame.filename).name}:{frame.lineno}" for frame in reversed(frames)
                   if "site-packages" not in frame.filename), "?")
-    name = item.name.removeprefix("test_")
-    return f"{name}：运行出错 {type(error).__name__}: {error}（{where}）"
+    return f"测试 {name} 运行出错：{type(error).__name__}: {error}（{where}）"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -38,7 +40,8 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_collectreport(report):
     if report.failed:
-        _problems.append(f"无法加载 {report.nodeid or '测试'}：{str(report.longrepr).strip().splitlines()[-1]}")
+        last_line = str(report.longrepr).strip().splitlines()[-1]
+        _problems.append(f"无法加载 {report.nodeid or '测试'}：{last_line}")
 
 
 def pytest_sessionfinish(session, exitstatus):

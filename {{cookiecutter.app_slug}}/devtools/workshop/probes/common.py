@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-import pytest
 import requests
 from sqlalchemy import select
 
@@ -23,17 +22,6 @@ APPLICANT, APPROVER, OTHER = "zhangwei", "lina", "wangfang"
 MOBILE, MASKED = "13812345678", "138****5678"
 BASE = {"title": "年假", "note": "回老家", "handler_userid": APPROVER,
         "start_date": "2026-05-06", "days": 3}
-
-
-@pytest.fixture
-def login(auth):
-    """Log in as `userid`; returns the CSRF token for POSTs."""
-
-    def as_user(userid: str) -> str:
-        auth.login(userid)
-        return auth.csrf_token()
-
-    return as_user
 
 
 def post(client, path: str, token: str | None, body: dict | None = None):

@@ -6,7 +6,7 @@ import pytest
 from flask_migrate import check, upgrade
 from sqlalchemy import inspect
 
-from .common import BASE, db, login, post  # noqa: F401 (login is a fixture)
+from .common import BASE, db, post
 
 
 def test_a_migration_adds_the_columns(make_config, make_app):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .common import APPLICANT, APPROVER, OTHER, file_leave, login, outbox_kinds, post  # noqa: F401
+from .common import APPLICANT, APPROVER, OTHER, file_leave, outbox_kinds, post
 
 DECISIONS = {"approve": ("同意", "approved"), "reject": ("驳回", "rejected")}
 

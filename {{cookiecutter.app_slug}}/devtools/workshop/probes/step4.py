@@ -3,12 +3,11 @@ calls are in the key-operation report."""
 
 from __future__ import annotations
 
-from .common import (  # noqa: F401 (login is a fixture)
+from .common import (
     APPLICANT,
     APPROVER,
     deliver_all,
     file_leave,
-    login,
     outbox_kinds,
     post,
     sim_json,
@@ -20,7 +19,8 @@ MESSAGE_PATH = "/cgi-bin/message/send"
 def decide(client, login, action: str) -> int:
     record_id = file_leave(client, login)
     answer = post(client, f"/api/leave/{record_id}/{action}", login(APPROVER))
-    assert answer.status_code == 200, f"第 3 步的 {action} 接口应先通过（实际 {answer.status_code}）"
+    assert answer.status_code == 200, (
+        f"请先完成第 3 步：{action} 接口应返回 200（实际 {answer.status_code}）")
     return record_id
 
 
@@ -39,14 +39,15 @@ def test_the_applicant_receives_it_and_the_call_is_reported(platform_client, pla
     record_id = decide(platform_client, login, "approve")
     deliver_all(platform_app)
     messages = sim_json(sim, "messages")["messages"]
-    sent = [message for message in messages if APPLICANT in str(message)]
+    sent = [message for message in messages
+            if message["channel"] == "app" and APPLICANT in message["recipients"]]
     assert sent, ("投递后平台没有收到发给申请人（zhangwei）的消息：在 deliveries.py 中用 "
                   "client.send_message([record.creator_userid], \"textcard\", {...}) 发送")
-    assert f"/#/leave/{record_id}" in str(sent[-1]), (
+    assert f"/#/leave/{record_id}" in str(sent[-1]["content"]), (
         "消息应带上这条申请的链接（page_link(record.id)，用 _link(record) 拼成完整地址），"
         "点开能回到申请页")
     events = sim_json(sim, "reports")["events"]
-    operations = {str(event.get("operation")) for event in events}
+    operations = {str(report["event"].get("operation")) for report in events}
     assert MESSAGE_PATH in operations, (
         "关键操作上报中没有 /cgi-bin/message/send：消息要经 platform 客户端发送"
         f"（它会记录每次调用），不要自己发 HTTP 请求。已上报：{sorted(operations)}")
@@ -56,5 +57,6 @@ def test_rejection_sends_no_approval_message(platform_client, platform_app, logi
     decide(platform_client, login, "reject")
     deliver_all(platform_app)
     messages = sim_json(sim, "messages")["messages"]
-    approved = [message for message in messages if "已同意" in str(message)]
+    approved = [message for message in messages
+                if message["channel"] == "app" and "已同意" in str(message["content"])]
     assert not approved, "驳回时不应发出“已同意”的消息"

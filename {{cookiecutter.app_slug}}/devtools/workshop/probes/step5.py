@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from .common import (  # noqa: F401 (login is a fixture)
+from .common import (
     APPLICANT,
     APPROVER,
     BASE,
     MASKED,
     MOBILE,
     file_leave,
-    login,
     post,
 )
 

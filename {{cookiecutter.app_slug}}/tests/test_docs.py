@@ -27,8 +27,9 @@ TOP_DIRS = ("src/", "devtools/", "frontend/", "deploy/", "docs/", "tests/", "mig
 # Made by the learner (tutorial) or by a command the page explains: not in a fresh project.
 CREATED_BY_THE_READER = (
     f"src/{PACKAGE}/features/leave", "frontend/src/features/leave", "src/instance",
-    "docs/self-test-report.md", "docs/self-test-report.json", "docs/openapi.json", "frontend/dist", "frontend/perf/results.json",
-    "walkthrough/", "devtools/bench/results.json", "instance/dev-cert",
+    "docs/self-test-report.md", "docs/self-test-report.json", "docs/openapi.json",
+    "frontend/dist", "frontend/perf/results.json", "walkthrough/", "devtools/bench/results.json",
+    "instance/dev-cert",
 )
 RUNNABLE = re.compile(r"<!-- runnable -->\s*\n```(?:bash|sh)\n(.*?)```", re.S)
 COPY_IGNORED = shutil.ignore_patterns(".venv", "node_modules", "dist", "instance", ".git",

@@ -97,7 +97,7 @@ def run_step(step: int, project: Path) -> list[str]:
         package = package_root(project)
         return run_probe(project, str(package / "features" / FEATURE / "tests"))
     if problems:
-        return ["请先完成第 1 步（make workshop-check STEP=1）：", *problems]
+        return [f"请先完成第 1 步（make workshop-check STEP=1）：{problem}" for problem in problems]
     if step == 6:
         problems = tested_problems(project)
         package = package_root(project)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures import tables_created
 from {{ cookiecutter.__package_name }}.cli import preflight
 from {{ cookiecutter.__package_name }}.platform import PlatformUnavailable
+
+from .fixtures import tables_created
 
 
 def check(app):

@@ -7,9 +7,12 @@ live in devtools/cli.py; wsgi.py adds them in a checkout.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import ipaddress
 import signal
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
@@ -31,7 +34,13 @@ from .data_export import (
 )
 from .inbox.export import SECTION as INBOX_SECTION
 from .outbox.relay import Relay, backlog, replay_dead
-from .platform import get_client
+from .platform import (
+    MemoryTokenStore,
+    PlatformClient,
+    PlatformError,
+    PlatformUnavailable,
+    get_client,
+)
 from .reports import flush_reports
 
 
@@ -180,9 +189,112 @@ def migration_group() -> click.Group:
     return group
 
 
+# What an errcode from gettoken or a ticket most often means when an app is first connected.
+PREFLIGHT_ERRCODES = {
+    41002: "YWXT_CORP_ID 为空：填平台管理后台分配的组织 ID（CorpID）。",
+    40013: "平台不认识这个 YWXT_CORP_ID：核对组织 ID（CorpID），注意测试环境与正式环境不同。",
+    41004: "YWXT_SECRET 为空：填应用的 Secret（应用管理页面查看）。",
+    40001: "YWXT_SECRET 不对，或已在平台重置：到应用管理页面重新查看，"
+           "并确认它属于 YWXT_AGENT_ID 这个应用。",
+    40091: "YWXT_SECRET 不对，或已在平台重置：到应用管理页面重新查看。",
+    60020: "服务器的出口 IP 不在应用的可信 IP 中：请平台管理方登记本服务器的"
+           "公网或政务外网出口 IP。",
+    48002: "这个应用没有调用该接口的权限：请平台管理方开通（通用能力申请，§6.2.4 c）。",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class PreflightResult:
+    name: str
+    ok: bool | None  # None: cannot be checked from the server, a person must look
+    detail: str
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _explain_platform_error(error: Exception, what: str) -> str:
+    if isinstance(error, PlatformUnavailable):
+        return (f"{what}失败：连不上 YWXT_API_BASE（网络、代理、防火墙或地址有误）："
+                f"{type(error).__name__}")
+    errcode = getattr(error, "errcode", None)
+    return PREFLIGHT_ERRCODES.get(errcode, f"{what}失败：平台返回 errcode {errcode}"
+                                  f"（{getattr(error, 'errmsg', '')}），含义见平台接口文档。")
+
+
+def preflight(settings: Config, client: PlatformClient) -> list[PreflightResult]:
+    """Check the configuration against the configured platform, one finding per item."""
+    results = []
+    base, api = settings.app_base_url, settings.ywxt_api_base
+    if _is_loopback(base) and not _is_loopback(api):
+        results.append(PreflightResult("应用地址", False, (
+            f"APP_BASE_URL 是本机地址（{base}）：平台的授权回调、待办和消息链接会指向用户自己的"
+            "电脑。改为在平台登记的 HTTPS 域名。")))
+    elif urlsplit(base).scheme != "https" and not _is_loopback(api):
+        results.append(PreflightResult("应用地址", False,
+                                       f"APP_BASE_URL 不是 HTTPS（{base}）：§8.3 b 要求 HTTPS。"))
+    else:
+        host = urlsplit(base).hostname
+        results.append(PreflightResult("应用地址", True, (
+            f"{base}；请确认平台中“可信域名”和“授权回调域名”都登记为 {host}，"
+            f"回调地址为 {base.rstrip('/')}/auth/callback")))
+    try:
+        client.ensure_access_token()
+    except (PlatformError, PlatformUnavailable) as error:
+        results.append(PreflightResult("CorpID 与 Secret（gettoken）", False,
+                                       _explain_platform_error(error, "获取 access_token ")))
+        return results  # every later call needs the token
+    results.append(PreflightResult("CorpID 与 Secret（gettoken）", True, "已取得 access_token"))
+    for kind, name, used_by in (("corp", "企业 jsapi_ticket", "wx.config"),
+                                ("agent", "应用 jsapi_ticket", "wx.agentConfig")):
+        try:
+            client.jsapi_ticket(kind)
+        except (PlatformError, PlatformUnavailable) as error:
+            results.append(PreflightResult(name, False, _explain_platform_error(
+                error, f"获取 {used_by} 所需的票据")))
+        else:
+            results.append(PreflightResult(name, True, f"已取得（{used_by} 签名用）"))
+    results.append(PreflightResult("AgentID", None, (
+        f"YWXT_AGENT_ID={settings.ywxt_agent_id}：服务端接口无法单独核对。第一次在平台客户端"
+        "打开应用时，若 wx.agentConfig 报错且提示 agentid，即为此项填错。")))
+    return results
+
+
+@click.group("platform")
+def platform_group() -> None:
+    """一网协同平台的接入检查。"""
+
+
+@platform_group.command("check")
+@with_appcontext
+def platform_check_command() -> None:
+    """对照配置的平台检查接入配置（CorpID、Secret、票据、回调域名），逐项说明。"""
+    settings = current_app.config["SETTINGS"]
+    # A fresh token store: the check must ask the platform, not trust a cached token.
+    client = PlatformClient(settings, token_store=MemoryTokenStore())
+    click.echo(f"平台：{settings.ywxt_api_base}    应用：{settings.app_base_url}")
+    results = preflight(settings, client)
+    marks = {True: "通过", False: "不通过", None: "需人工确认"}
+    for result in results:
+        click.echo(f"[{marks[result.ok]}] {result.name}：{result.detail}")
+    failed = [result for result in results if result.ok is False]
+    if failed:
+        raise click.ClickException(
+            f"{len(failed)} 项不通过，改好 .env 或部署环境中的配置后再运行。")
+    click.echo("接入配置检查通过。")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(settings_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(contacts_group)
     app.cli.add_command(data_group)
+    app.cli.add_command(platform_group)
     app.cli.add_command(migration_group())  # replaces the `db` of Migrate.init_app

@@ -166,7 +166,8 @@ def test_the_cache_option_is_not_jinja_in_python():
         if "node_modules" not in path.parts
         and re.search(r"{%-?\s*if\s+cookiecutter\.cache", path.read_text(encoding="utf-8"))
     }
-    assert switching <= {"tests/test_stack.py", "devtools/loopback_stack.py", "devtools/bench/run.py"}
+    assert switching <= {"tests/test_stack.py", "devtools/loopback_stack.py",
+                         "devtools/bench/run.py"}
 
 
 OIDC_FILES = (

@@ -300,7 +300,8 @@ THEME = (":root{--app-text:#1f2329;--app-text-2:#545b66;--app-text-3:#5f6672;--a
 
 
 @pytest.mark.parametrize(("first", "second", "ratio"), [
-    ("#000", "#fff", 21.0), ("#7d8591", "#ffffff", 3.72), ("#7d8591", "#f4f6f9", 3.44), ("#fff", "#1f5fbf", 6.09),
+    ("#000", "#fff", 21.0), ("#7d8591", "#ffffff", 3.72), ("#7d8591", "#f4f6f9", 3.44),
+    ("#fff", "#1f5fbf", 6.09),
 ])
 def test_contrast_ratio_is_wcag_s(first, second, ratio):
     assert contrast_ratio(first, second) == pytest.approx(ratio, abs=0.01)

@@ -285,7 +285,8 @@ def root_tokens(stylesheets: dict[str, str]) -> dict[str, str]:
         for declaration in parse_declarations(css, source):
             order += 1
             specificity = root_specificity(declaration.selector)
-            if specificity is None or declaration.conditions or not declaration.prop.startswith("--"):
+            if (specificity is None or declaration.conditions
+                    or not declaration.prop.startswith("--")):
                 continue
             rank = (specificity, order, declaration.value)
             if declaration.prop not in chosen or rank[:2] >= chosen[declaration.prop][:2]:
@@ -338,7 +339,8 @@ def check_contrast(stylesheets: dict[str, str]) -> tuple[list[ContrastFinding], 
         bg = _opaque(tokens.get(bg_name))
         if fg is None or bg is None:
             missing = fg_name if fg is None else bg_name
-            findings.append(ContrastFinding(missing, "未定义或非不透明颜色", bg_name, bg or "—", 0.0, minimum))
+            findings.append(ContrastFinding(missing, "未定义或非不透明颜色", bg_name, bg or "—",
+                                            0.0, minimum))
             return
         ratio = contrast_ratio(fg, bg)
         lowest[fg_name] = min(lowest.get(fg_name, ratio), ratio)

@@ -56,7 +56,8 @@ def check_colour_contrast(frontend: Path) -> CheckResult:
                            f"对比度不足 {len(findings)} 处：{shown}{more}")
     tokens = "，".join(f"{name} {ratio:.2f}:1" for name, ratio in lowest.items()
                       if name.startswith("--"))
-    return CheckResult("contrast", clause, requirement, PASS, f"各颜色在所有底色上的最低对比度：{tokens}")
+    return CheckResult("contrast", clause, requirement, PASS,
+                       f"各颜色在所有底色上的最低对比度：{tokens}")
 
 
 def _milliseconds(text: str) -> float:

@@ -156,7 +156,12 @@ def test_pip_install_without_extras_brings_no_test_or_audit_tool(wheel):
 
 
 def test_the_dev_extra_brings_the_test_and_audit_tools(wheel):
-    assert set(DEV_TOOLS) <= {canonicalize_name(r.name) for r in requirements(wheel, "dev")}
+    """dev = test + check: the two extras `make test` and `make check` install."""
+    tools = {canonicalize_name(r.name) for extra in ("test", "check")
+             for r in requirements(wheel, extra)}
+    assert set(DEV_TOOLS) <= tools
+    dev = [str(r) for r in requirements(wheel, "dev")]
+    assert any("test" in entry and "check" in entry for entry in dev), dev
 
 
 def test_the_dependency_walk_follows_extras_and_markers():

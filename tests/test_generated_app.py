@@ -27,6 +27,14 @@ from .bakery import TEMPLATE
 pytestmark = pytest.mark.slow
 
 
+def nested_pytest_root(project: Path) -> dict[str, str]:
+    """The baked app's own pytest keeps its temporary folders beside the bake: in the shared
+    /tmp/pytest-of-<user> it would prune this run's folders while they are in use."""
+    root = project.parent / "nested-pytest"
+    root.mkdir(exist_ok=True)
+    return {"PYTEST_DEBUG_TEMPROOT": str(root)}
+
+
 def bake(output_dir: Path, **extra_context) -> Path:
     return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(output_dir),
                              extra_context=extra_context))
@@ -37,6 +45,7 @@ def make(project: Path, target: str, timeout: int = 1200,
     # A clean environment, as a developer's shell would have: no settings leak in.
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+    environ.update(nested_pytest_root(project))
     if path is not None:
         environ["PATH"] = path
     return subprocess.run(["make", target], cwd=project, env=environ, capture_output=True,
@@ -82,6 +91,7 @@ def run_in(project: Path, *command: str, timeout: int = 600) -> subprocess.Compl
     """A command from the app's virtualenv, as its README tells a developer to run it."""
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+    environ.update(nested_pytest_root(project))
     environ["PATH"] = f"{project / '.venv' / 'bin'}{os.pathsep}{environ['PATH']}"
     return subprocess.run(list(command), cwd=project, env=environ, capture_output=True,
                           text=True, timeout=timeout)

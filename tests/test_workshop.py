@@ -39,7 +39,7 @@ def apply(project: Path, step: int) -> None:
 
 def test_each_step_check_fails_before_and_passes_after_its_solution(tmp_path_factory):
     project = bake(tmp_path_factory.mktemp("workshop"), include_demo=False)
-    installed = make(project, ".venv/.installed")
+    installed = make(project, ".venv/.tools-installed")
     assert installed.returncode == 0, (installed.stdout + installed.stderr)[-3000:]
 
     for step in STEPS:  # a fresh bake: every step has something missing, said in Chinese

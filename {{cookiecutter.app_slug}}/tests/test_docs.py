@@ -13,9 +13,13 @@ import shlex
 import shutil
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "{{ cookiecutter.__package_name }}"
@@ -97,10 +101,36 @@ def test_some_blocks_are_marked_runnable():
     assert len(runnable_blocks()) >= 3
 
 
+@pytest.fixture
+def own_database(tmp_path) -> Iterator[dict[str, str]]:
+    """The copy's own database. SQLite bakes have one already (the copy's instance/); a
+    PostgreSQL bake gets a fresh database on the test server (TEST_DATABASE_URL), or a SQLite
+    file when there is none, as its test suite does: never the developer's database in .env."""
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    if not re.search(r"^DATABASE_URL=postgresql", example, re.M):
+        yield {}
+        return
+    server = os.environ.get("TEST_DATABASE_URL", "")
+    if not server.startswith("postgresql"):
+        yield {"DATABASE_URL": f"sqlite:///{tmp_path / 'docs.db'}"}
+        return
+    name = f"docs_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(server).set(database=name)
+        yield {"DATABASE_URL": url.render_as_string(hide_password=False)}
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.mark.parametrize(("page", "block"), runnable_blocks(),
                          ids=[f"{page}#{number}" for number, (page, _block)
                               in enumerate(runnable_blocks())])
-def test_runnable_blocks_run(page, block, tmp_path):
+def test_runnable_blocks_run(page, block, tmp_path, own_database):
     """Each line, as a reader types it, in a copy of this project (its own database)."""
     project = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT, project, ignore=COPY_IGNORED)
@@ -112,7 +142,7 @@ def test_runnable_blocks_run(page, block, tmp_path):
     # The copy's package, not the one installed in the virtualenv (it points here).
     environ.update(PYTHONPATH=str(project / "src"), APP_ENV="development",
                    FLASK_SECRET_KEY="docs-test-" + "k" * 40,
-                   PATH=f"{tools}{os.pathsep}{environ['PATH']}")
+                   PATH=f"{tools}{os.pathsep}{environ['PATH']}", **own_database)
     for line in block.replace("\\\n", " ").splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from flask import request
+from sqlalchemy import text
 
 from .fixtures import PRODUCTION_ENV
 
@@ -43,6 +46,32 @@ def test_no_proxy_hops_ignores_forwarded_headers(make_config, make_app):
     answer = app.test_client().get("/scheme", base_url="http://localhost",
                                    headers={"X-Forwarded-Proto": "https"})
     assert answer.json == {"scheme": "http"}
+
+
+def test_a_write_commits_while_another_worker_holds_a_read_open(app):
+    """The embedded database is in WAL mode: in SQLite's default mode this commit would wait
+    for the reader (3 s), then fail with "database is locked"."""
+    with app.app_context():
+        from {{ cookiecutter.__package_name }}.extensions import db
+
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only (TEST_DATABASE_URL names another database)")
+        db.session.execute(text("CREATE TABLE wal_probe (n INTEGER)"))
+        db.session.commit()
+        reader = sqlite3.connect(db.engine.url.database, isolation_level=None)
+        try:
+            reader.execute("BEGIN")
+            assert reader.execute("SELECT count(*) FROM wal_probe").fetchone() == (0,)
+            db.session.execute(text("INSERT INTO wal_probe VALUES (1)"))
+            db.session.commit()
+            # The reader keeps its snapshot until its transaction ends.
+            assert reader.execute("SELECT count(*) FROM wal_probe").fetchone() == (0,)
+            reader.execute("COMMIT")
+            assert reader.execute("SELECT count(*) FROM wal_probe").fetchone() == (1,)
+            mode = db.session.execute(text("PRAGMA journal_mode")).scalar()
+            assert mode == "wal"
+        finally:
+            reader.close()
 
 
 def test_settings_command_hides_secrets(runner):

@@ -4,18 +4,20 @@ DB31DSJ/Z 003 §6.2.4 h asks for a performance test and §6.3.3 a for answers wi
 devtools/loopback_stack.py starts nginx (TLS) → gunicorn (deploy/gunicorn.conf.py) → the
 database{% if cookiecutter.cache == "redis" %} and Redis{% endif %} → the platform simulator on 127.0.0.1, and Debian's wrk loads it
 from the same machine. For each endpoint and each number of concurrent users (wrk
-connections): requests per second and the p50/p95/p99 latency. Also, from the same run:
+connections): requests per second and the p50/p95/p99 latency, each as a ratio to a bare
+Flask route answering the same JSON (devtools/bench/harness.py), served by the same workers
+behind the same nginx and measured in the same run: A B A B, each endpoint's run right
+after one of the bare route's, for several rounds; medians (devtools/bench/report.py).
+Absolute figures move with the machine; the ratios hold. Also, from the same run:
 
-- the cost of the security stack: /api/me against a bare Flask route answering the same
-  JSON (devtools/bench/harness.py), served by the same workers behind the same nginx;
 - logged-in requests spread over several sessions (`SESSIONS`), as from many people;
 - peak memory of each gunicorn worker (VmHWM and PSS from /proc);
 - how many access tokens the platform issued (one per token lifetime is the target).
 
-Figures, not a test: they depend on the machine and on what else runs on it; compare
-ratios from one run. Prints a table and writes devtools/bench/results.json.
+Figures, not a test. Prints a table and writes devtools/bench/results.json, a report
+(results.md) and a plot of req/s and p99 against users (results.svg) beside it.
 
-    python -m devtools.bench.run            # about 3 minutes on 2 cores
+    python -m devtools.bench.run            # about 6 minutes on 2 cores
     python -m devtools.bench.run --tiny     # a few seconds: checks the harness, not the numbers
 """
 
@@ -37,12 +39,14 @@ from pathlib import Path
 from {{ cookiecutter.__package_name }}.features import INSTALLED_FEATURES
 
 from ..loopback_stack import CACHE, LoopbackStack, missing_programs
+from . import report
 
 BENCH_DIR = Path(__file__).resolve().parent
 LUA_SCRIPT = BENCH_DIR / "wrk.lua"
 WRK = shutil.which("wrk")
 USER_LEVELS = (10, 50, 200)
-SECONDS_PER_RUN = 8
+SECONDS_PER_RUN = 3
+ROUNDS = 3  # A B A B rounds; the medians need at least three
 TOKEN_LIFETIME_SECONDS = 7200  # the platform's access_token expires_in
 SEEDED_ITEMS = 20
 # Distinct logged-in sessions the load spreads over, one after another, like that many
@@ -64,8 +68,9 @@ class Endpoint:
 
 # The sample feature's list and create, measured when the app has it (include_demo).
 HAS_DEMO = "items" in INSTALLED_FEATURES
+BARE = Endpoint(report.BARE, "GET", "/_bench/me")
 ENDPOINTS = (
-    Endpoint("bare Flask", "GET", "/_bench/me"),
+    BARE,
     Endpoint("livez", "GET", "/livez"),
     Endpoint("healthz", "GET", "/healthz"),
     Endpoint("me", "GET", "/api/me", logged_in=True),
@@ -79,8 +84,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m devtools.bench.run",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--tiny", action="store_true",
-                        help="1 s per endpoint at 2 users: checks the harness only")
+                        help="1 s per run, 2 users, 2 rounds: checks the harness only")
     parser.add_argument("--seconds", type=int, default=SECONDS_PER_RUN)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--users", default=",".join(map(str, USER_LEVELS)),
                         help="concurrent users (wrk connections), comma-separated")
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1,
@@ -89,7 +95,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.levels = [2] if args.tiny else [int(n) for n in args.users.split(",")]
     if args.tiny:
-        args.seconds = 1
+        args.seconds, args.rounds = 1, 2
+    if args.rounds < 1 or args.seconds < 1 or min(args.levels) < 1:
+        parser.error("--rounds、--seconds 和 --users 都必须是正整数")
     return args
 
 
@@ -182,83 +190,21 @@ def database_kind() -> str:
         "postgresql") else "sqlite"
 
 
-def find(runs: list[dict], name: str, users: int) -> dict | None:
-    return next((r for r in runs if r["name"] == name and r["users"] == users), None)
-
-
-def security_stack_cost(runs: list[dict], levels: list[int]) -> dict:
-    """Throughput and p99 of the full stack relative to the bare route, per level."""
-    cost = {}
-    for users in levels:
-        bare = find(runs, "bare Flask", users)
-        for name in ("me", "livez"):
-            full = find(runs, name, users)
-            if bare and full and bare["requests_per_second"]:
-                ratio = full["requests_per_second"] / bare["requests_per_second"]
-                cost.setdefault(str(users), {})[name] = {
-                    "throughput_ratio": round(ratio, 3),
-                    "overhead_percent": round((1 - ratio) * 100, 1),
-                    "p99_ratio": round(full["latency_ms"]["p99"]
-                                       / max(bare["latency_ms"]["p99"], 0.01), 2),
-                }
-    return cost
-
-
-def targets(runs: list[dict], cost: dict) -> list[dict]:
-    """The issue's targets for a 2-core machine, measured here (figures, not assertions)."""
-    found = []
-    me50, bare50 = find(runs, "me", 50), find(runs, "bare Flask", 50)
-    if me50:
-        # The bare route's p99 in the same run is this machine's floor for any route.
-        found.append({"target": "p99 of /api/me at 50 users < 50 ms",
-                      "measured_ms": me50["latency_ms"]["p99"],
-                      "bare_route_ms": bare50["latency_ms"]["p99"] if bare50 else None,
-                      "met": me50["latency_ms"]["p99"] < 50})
-    if "50" in cost and "me" in cost["50"]:
-        overhead = cost["50"]["me"]["overhead_percent"]
-        found.append({"target": "security stack overhead vs a bare route < 15 % (50 users)",
-                      "measured_percent": overhead, "met": overhead < 15})
-    at200 = [r for r in runs if r["users"] == 200]
-    if at200:
-        worst = max(r["latency_ms"]["p99"] for r in at200)
-        errors = sum(sum(r["errors"].values()) for r in at200)
-        found.append({"target": "every p99 at 200 users far under 5 s (§6.3.3 a)",
-                      "measured_ms": worst, "errors": errors, "met": worst < 5000})
-    return found
-
-
-def print_table(results: dict) -> None:
-    machine = results["machine"]
-    print(f"\n压测结果（{machine['cores']} 核 {machine['cpu']}；{machine['database']}，"
-          f"gunicorn {machine['gunicorn_workers']} 进程 × {machine['gunicorn_threads']} 线程，"
-          f"经 nginx HTTPS；每项 {results['seconds_per_run']} 秒；"
-          f"登录用户会话 {results['sessions']} 个；"
-          f"运行前后系统负载 {machine['load_average_before']} / {machine['load_average_after']}）")
-    header = f"{'endpoint':<24}{'users':>6}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}" \
-             f"{'p99 ms':>9}{'errors':>8}"
-    print(header)
-    print("-" * len(header))
-    for run in results["runs"]:
-        latency = run["latency_ms"]
-        label = f"{run['method']} {run['endpoint']}"
-        print(f"{label:<24}{run['users']:>6}{run['requests_per_second']:>10.1f}"
-              f"{latency['p50']:>9.1f}{latency['p95']:>9.1f}{latency['p99']:>9.1f}"
-              f"{sum(run['errors'].values()):>8}")
-    for users, names in results["security_stack"].items():
-        for name, cost in names.items():
-            print(f"安全栈开销（{name} 对比裸路由，{users} 并发）：吞吐为裸路由的 "
-                  f"{cost['throughput_ratio']:.0%}（开销 {cost['overhead_percent']}%），"
-                  f"p99 为 {cost['p99_ratio']} 倍")
-    memory = results["memory"]
-    print(f"每个 worker 内存峰值（RSS）最大 {memory['worker_peak_rss_mib_max']} MiB，"
-          f"PSS 平均 {memory['worker_pss_mib_mean']} MiB；"
-          f"master {memory['master_peak_rss_mib']} MiB")
-    tokens = results["platform_tokens"]
-    print(f"平台 gettoken 调用：{tokens['gettoken_calls']} 次（运行 {tokens['run_seconds']} 秒，"
-          f"令牌有效期 {tokens['token_lifetime_seconds']} 秒）")
-    for target in results["targets"]:
-        print(f"目标 {target['target']}：{'达到' if target['met'] else '未达到'} "
-              f"（{ {k: v for k, v in target.items() if k not in ('target', 'met')} }）")
+def measure(stack: LoopbackStack, args: argparse.Namespace,
+            sessions: list[tuple[str, str]]) -> list[dict]:
+    """A B A B: in each round and at each level, every endpoint runs right after the bare
+    route, so each pair shares whatever else the machine was doing at that moment."""
+    runs = []
+    for round_number in range(1, args.rounds + 1):
+        for users in args.levels:
+            for endpoint in ENDPOINTS[1:]:
+                for measured in (BARE, endpoint):
+                    run = run_wrk(stack.base_url, measured, users, args.seconds, sessions)
+                    runs.append({**run, "round": round_number, "pair": endpoint.name})
+                print(f"  第 {round_number} 轮 {endpoint.method} {endpoint.path} × {users}："
+                      f"{runs[-1]['requests_per_second']} req/s（裸路由 "
+                      f"{runs[-2]['requests_per_second']}）", file=sys.stderr, flush=True)
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,15 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.tiny:  # warm every path once, unrecorded
             for endpoint in ENDPOINTS:
                 run_wrk(stack.base_url, endpoint, 10, 1, sessions)
-        runs = []
-        for endpoint in ENDPOINTS:
-            for users in args.levels:
-                runs.append(run_wrk(stack.base_url, endpoint, users, args.seconds, sessions))
-                print(f"  {endpoint.method} {endpoint.path} × {users}: "
-                      f"{runs[-1]['requests_per_second']} req/s", file=sys.stderr, flush=True)
+        runs = measure(stack, args, sessions)
         memory = memory_report(stack)
         gettoken_calls = stack.gettoken_calls()
-    cost = security_stack_cost(runs, args.levels)
+    summary = report.summarise(runs)
+    ratios = report.ratios(runs)
     results = {
         "generated_at": started.isoformat(timespec="seconds"),
         "tiny": args.tiny,
@@ -299,22 +241,26 @@ def main(argv: list[str] | None = None) -> int:
                     "load_average_before": round(load_before, 2),
                     "load_average_after": round(os.getloadavg()[0], 2)},
         "seconds_per_run": args.seconds,
+        "rounds": args.rounds,
         "sessions": len(sessions),
         "runs": runs,
-        "security_stack": cost,
+        "summary": summary,
+        "ratios": ratios,
         "memory": memory,
         "platform_tokens": {
             "gettoken_calls": gettoken_calls,
             "run_seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds()),
             "token_lifetime_seconds": TOKEN_LIFETIME_SECONDS,
         },
-        "targets": targets(runs, cost),
+        "targets": report.targets(summary, ratios),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
                            encoding="utf-8")
-    print_table(results)
-    print(f"\n已写入 {args.output}")
+    plot = report.plot(summary, args.output.with_suffix(".svg"))
+    markdown = report.write_markdown(results, args.output.with_suffix(".md"), plot)
+    print(report.table(results))
+    print(f"\n已写入 {args.output}、{markdown.name} 和 {plot.name}")
     return 0
 
 

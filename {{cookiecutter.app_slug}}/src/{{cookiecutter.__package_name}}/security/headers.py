@@ -1,4 +1,8 @@
-"""HTTP security headers: flask-talisman plus what it lacks (DB31DSJ/Z 003 §8.3, ASVS 3.4).
+"""HTTP security headers: flask-talisman plus fixed headers (DB31DSJ/Z 003 §8.3, ASVS 3.4).
+
+talisman sets what depends on the request (HSTS over HTTPS, the redirect to HTTPS) and the
+simple headers; the CSP, the permissions policy and the cross-origin policies are the same
+on every answer and are rendered once, at start.
 
 The goal is the Mozilla HTTP Observatory's A+ with no negative modifier:
 HSTS for two years, a strict CSP with no inline script, frame-ancestors instead of
@@ -52,14 +56,33 @@ def content_security_policy(settings: Config) -> dict[str, str]:
     }
 
 
-def add_missing_headers(response: Response) -> Response:
-    """What talisman does not set: cross-origin policies and no-store on personal data."""
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-    if request.path.startswith(("/api/", "/auth/")):
-        # ASVS 14.3.2: answers here can name the user; no browser or proxy keeps them.
-        response.headers["Cache-Control"] = "no-store"
-    return response
+def fixed_headers(settings: Config) -> dict[str, str]:
+    """The headers every answer carries unchanged, rendered once at start: talisman would
+    render the CSP and the permissions policy again on every request (`make bench`)."""
+    return {
+        "Content-Security-Policy": "; ".join(
+            f"{directive} {sources}"
+            for directive, sources in content_security_policy(settings).items()),
+        "Permissions-Policy": ", ".join(
+            f"{feature}={allowed}" for feature, allowed in PERMISSIONS_POLICY.items()),
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+
+
+def add_fixed_headers(headers: dict[str, str]):
+    """An after-request hook adding `headers` (a view may set its own) and no-store on
+    personal data."""
+
+    def add(response: Response) -> Response:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        if request.path.startswith(("/api/", "/auth/")):
+            # ASVS 14.3.2: answers here can name the user; no browser or proxy keeps them.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return add
 
 
 def init_app(app: Flask) -> None:
@@ -73,11 +96,12 @@ def init_app(app: Flask) -> None:
         strict_transport_security=https,
         strict_transport_security_max_age=HSTS_SECONDS,
         strict_transport_security_include_subdomains=True,
-        content_security_policy=content_security_policy(settings),
+        # The CSP and the permissions policy never change: fixed_headers renders them once.
+        content_security_policy=None,
         # frame-ancestors replaces X-Frame-Options, which cannot list the portal origins.
         frame_options=None,
         referrer_policy="strict-origin-when-cross-origin",
-        permissions_policy=PERMISSIONS_POLICY,
+        permissions_policy=None,
         session_cookie_secure=https,
     )
-    app.after_request(add_missing_headers)
+    app.after_request(add_fixed_headers(fixed_headers(settings)))

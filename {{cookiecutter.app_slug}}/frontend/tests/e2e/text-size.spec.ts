@@ -149,7 +149,13 @@ test.describe('长辈版 at 320 px', () => {
     })
     expect(body.size).toBeGreaterThanOrEqual(18)
     expect(body.lineHeight).toBeGreaterThanOrEqual(1.3)
-    for (const target of await page.locator('.tabbar__item, .app-button').all()) {
+    // The panels loaded (ElderPanel and its list come after the first screen).
+    await page.waitForLoadState('networkidle')
+    await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0)
+    // The tab bar, and on 工作台 each feature's 长辈版 panel: its action, entries and 全部 link.
+    for (const target of await page
+      .locator('.tabbar__item, .app-button, .elder-panel__action, .elder-panel__entry, .elder-panel__more')
+      .all()) {
       const box = await target.boundingBox()
       expect(box!.width, await target.innerText()).toBeGreaterThanOrEqual(60)
       expect(box!.height, await target.innerText()).toBeGreaterThanOrEqual(60)

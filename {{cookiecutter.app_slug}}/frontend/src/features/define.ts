@@ -4,7 +4,7 @@
  * through the registry (./index.ts) and never names a feature.
  */
 import type { Component } from 'vue'
-import type { RouteRecordRaw } from 'vue-router'
+import type { RouteLocationRaw, RouteRecordRaw } from 'vue-router'
 
 import type { IconName } from '@/components/AppIcon.vue'
 
@@ -23,6 +23,37 @@ export interface GuideStep {
   text: string
 }
 
+/** One entry of a feature's list on the 长辈版 工作台: its title and at most one short line. */
+export interface ElderEntry {
+  key: string | number
+  title: string
+  /** The one thing to know before opening it (紧急, a deadline, who asked); no other meta. */
+  note?: string
+  to: RouteLocationRaw
+}
+
+/**
+ * The feature on the 长辈版 工作台 (工信部《移动互联网应用（APP）适老化通用设计规范》: fewer,
+ * larger things). Data, not a component: the core draws every feature's the same way — its
+ * count, its main action and its main list in one column, large text, targets ≥ 60 × 60
+ * (src/components/ElderPanel.vue, loaded only when 长辈版 is on).
+ */
+export interface ElderWorkbench {
+  /** What the list is, e.g. 待我办理; the panel says how many there are. */
+  label: string
+  /**
+   * The list's entries, fetched when the panel shows: what waits for the user, nothing else.
+   * Keep its code out of the landing route: `() => import('./elder').then((m) => m.waitingForMe())`.
+   */
+  load: () => Promise<ElderEntry[]>
+  /** Shown when the list is empty, e.g. 暂无待办事项. */
+  empty: string
+  /** The main action, e.g. 发起事项: a route of the feature. */
+  action?: { route: string; label: string }
+  /** Where the rest is (the feature's list page), if it has one. */
+  more?: { route: string; label: string }
+}
+
 export interface Feature {
   /** The folder's name under src/features/ (lowercase, e.g. `leave`). */
   name: string
@@ -32,6 +63,11 @@ export interface Feature {
   routes: RouteRecordRaw[]
   /** Its panel on 工作台, the landing page: imported eagerly, it is on the first screen. */
   workbench?: Component
+  /**
+   * Its panel on the 长辈版 工作台 instead of `workbench`. Without it, 长辈版 shows `workbench`
+   * at the larger size.
+   */
+  elder?: ElderWorkbench
   /** Entries it adds to the tab bar, after 工作台. */
   tabs?: FeatureTab[]
   /** Steps it adds to the first-use guide. */

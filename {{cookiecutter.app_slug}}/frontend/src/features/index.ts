@@ -4,7 +4,7 @@
  */
 import type { Feature } from './define'
 
-export type { Feature, FeatureTab, GuideStep } from './define'
+export type { ElderEntry, ElderWorkbench, Feature, FeatureTab, GuideStep } from './define'
 
 // DB31DSJ/Z 003 §6.3.6 e: a whole flow takes at most 5 levels of pages; a route's depth is
 // the number of segments in its path (the same count as `flask compliance check`).
@@ -23,8 +23,8 @@ export function routeDepth(path: string): number {
 
 /**
  * The features of `import.meta.glob('./*\/feature.ts')`, in folder order, checked: a
- * descriptor is named after its folder, its routes stay within the depth limit, and its
- * tabs point at its own first-level routes.
+ * descriptor is named after its folder, its routes stay within the depth limit, its tabs
+ * point at its own first-level routes and its 长辈版 links at its own routes.
  */
 export function collectFeatures(modules: Record<string, { default: Feature }>): Feature[] {
   const features: Feature[] = []
@@ -43,6 +43,11 @@ export function collectFeatures(modules: Record<string, { default: Feature }>): 
       const route = feature.routes.find((candidate) => candidate.name === tab.route)
       if (!route?.meta?.tab) {
         throw new FeatureError(`功能 ${feature.name} 的标签“${tab.label}”应指向它自己带 meta.tab 的路由 ${tab.route}`)
+      }
+    }
+    for (const link of [feature.elder?.action, feature.elder?.more]) {
+      if (link && !feature.routes.some((route) => route.name === link.route)) {
+        throw new FeatureError(`功能 ${feature.name} 长辈版的“${link.label}”应指向它自己的路由，没有 ${link.route}`)
       }
     }
     features.push(feature)

@@ -46,4 +46,17 @@ const router = createRouter({
   scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
 })
 
+// vue-router follows the browser's own hash changes (back, a #/… link, location.hash) only
+// once its first navigation is done, and that navigation then writes its route back into the
+// address bar: a change made while the first page (a lazy chunk) was still loading was lost,
+// the app staying on the old page. Catch such a change and follow it once ready.
+let missedHash: string | null = null
+const rememberHash = () => (missedHash = window.location.hash)
+window.addEventListener('hashchange', rememberHash)
+const followMissedHash = () => {
+  window.removeEventListener('hashchange', rememberHash)
+  if (missedHash !== null) void router.replace(missedHash.slice(1) || '/')
+}
+void router.isReady().then(followMissedHash, followMissedHash)
+
 export default router

@@ -38,6 +38,8 @@ export const ADAPTIVE_CONFIG: AppConfigOption = {
 export const FIXED_800_CONFIG: AppConfigOption = { ...ADAPTIVE_CONFIG, pageWidth: { mode: 'fixed', width: 800 } }
 
 export const GUIDE_STORAGE_KEY = 'ywxt.first-use-guide.v1'
+/** src/composables/useTextSettings.ts's key (not imported: that module reads window when loaded). */
+export const TEXT_SETTINGS_STORAGE_KEY = 'ywxt.text-settings.v1'
 
 /** A user agent of the platform's mobile client (the adapter looks for "wxwork"). */
 export const IN_CLIENT_USER_AGENT =
@@ -481,6 +483,8 @@ export interface AppOptions {
   mockApi: boolean
   /** index.html carries the first screen's data, as for a logged-in user (`api.firstScreen()`). */
   firstScreen: boolean
+  /** 我的 → 字体大小 / 长辈版 as chosen before the page opens (null: never chosen, 标准). */
+  textSettings: { size: 'standard' | 'large' | 'xlarge'; elder: boolean } | null
 }
 
 export interface AppFixtures {
@@ -494,6 +498,7 @@ export const test = base.extend<AppOptions & AppFixtures>({
   firstVisit: [false, { option: true }],
   mockApi: [true, { option: true }],
   firstScreen: [false, { option: true }],
+  textSettings: [null, { option: true }],
 
   api: [
     async ({ context, mockApi }, use) => {
@@ -520,10 +525,17 @@ export const test = base.extend<AppOptions & AppFixtures>({
     { auto: true },
   ],
 
-  page: async ({ page, appConfig, firstVisit, firstScreen, api }, use) => {
+  page: async ({ page, appConfig, firstVisit, firstScreen, textSettings, api }, use) => {
     await injectAppConfig(page, appConfig, () => (firstScreen ? api.firstScreen() : null))
     if (!firstVisit) {
       await page.addInitScript((key) => window.localStorage.setItem(key, 'dismissed'), GUIDE_STORAGE_KEY)
+    }
+    if (textSettings) {
+      // Only before the first page: a choice the spec then makes in 我的 survives a reload.
+      await page.addInitScript(
+        ([key, value]) => window.localStorage.getItem(key) ?? window.localStorage.setItem(key, value),
+        [TEXT_SETTINGS_STORAGE_KEY, JSON.stringify(textSettings)],
+      )
     }
     await use(page)
   },

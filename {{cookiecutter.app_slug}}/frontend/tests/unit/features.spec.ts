@@ -65,6 +65,13 @@ describe('collectFeatures', () => {
     const tabs = [{ route: 'leave-detail', label: '详情', icon: 'clock' as const }]
     expect(() => collectFeatures({ './leave/feature.ts': { default: leave({ tabs }) } })).toThrow('应指向它自己带 meta.tab 的路由')
   })
+
+  it('rejects a 长辈版 action that is not one of its own routes', () => {
+    const elder = { label: '待审批', load: async () => [], empty: '暂无', action: { route: 'item-create', label: '发起' } }
+    expect(() => collectFeatures({ './leave/feature.ts': { default: leave({ elder }) } })).toThrow(
+      '功能 leave 长辈版的“发起”应指向它自己的路由，没有 item-create',
+    )
+  })
 })
 
 describe('core screens with and without features', () => {
@@ -103,6 +110,35 @@ describe('core screens with and without features', () => {
     expect(home.find('[data-testid="feature-new-command"]').exists()).toBe(false)
   })
 
+  it('shows the simpler 长辈版 panel when 长辈版 is on: the count, the action, the list, no standard panel', async () => {
+    localStorage.setItem('ywxt.text-settings.v1', JSON.stringify({ size: 'standard', elder: true }))
+    const elder = {
+      label: '待审批',
+      load: async () => [{ key: 4, title: '王五 3 月 2 日请假', note: '年假 1 天', to: '/leave/4' }],
+      empty: '暂无待审批的请假',
+      action: { route: 'leave-list', label: '申请请假' },
+    }
+    const router = await withFeatures([leave({ elder })])
+    const { default: HomeView } = await import('@/views/HomeView.vue')
+    const home = mount(HomeView, { global: { plugins: [router] } })
+    await vi.waitFor(() => expect(home.find('[data-testid="elder-list-leave"]').exists()).toBe(true))
+    const section = home.get('[data-testid="workbench-leave"]')
+    expect(section.find('[data-testid="leave-panel"]').exists()).toBe(false)
+    expect(section.get('h2').text()).toBe('请假')
+    expect(section.get('[data-testid="elder-count-leave"]').text()).toBe('1 件')
+    expect(section.get('[data-testid="elder-action-leave"]').attributes('href')).toBe('#/leave')
+    expect(section.get('[data-testid="elder-entry-leave-4"]').text()).toBe('王五 3 月 2 日请假年假 1 天')
+  })
+
+  it('keeps the standard panel in 长辈版 for a feature without 长辈版 data', async () => {
+    localStorage.setItem('ywxt.text-settings.v1', JSON.stringify({ size: 'standard', elder: true }))
+    const router = await withFeatures([leave()])
+    const { default: HomeView } = await import('@/views/HomeView.vue')
+    const home = mount(HomeView, { global: { plugins: [router] } })
+    await flushPromises()
+    expect(home.get('[data-testid="leave-panel"]').text()).toBe('待审批 3 条')
+  })
+
   it('says how to add a feature when there is none', async () => {
     const router = await withFeatures([])
     const { default: HomeView } = await import('@/views/HomeView.vue')
@@ -125,6 +161,33 @@ describe('core screens with and without features', () => {
       'tab-profile',
     ])
     expect(tabbar.get('[data-testid="tab-leave-list"]').attributes('href')).toBe('#/leave')
+  })
+
+  it('moves between tabs with the arrow keys, Home and End; only the current tab is in the Tab order', async () => {
+    const router = await withFeatures([leave()])
+    const { default: TheTabbar } = await import('@/components/TheTabbar.vue')
+    const tabbar = mount(TheTabbar, { global: { plugins: [router] }, attachTo: document.body })
+    const tabindexes = () => tabbar.findAll('a').map((tab) => tab.attributes('tabindex'))
+    expect(tabindexes()).toEqual(['0', '-1', '-1', '-1'])
+    // Each key focuses the tab it lands on; the e2e suite (keyboard.spec.ts) sees the pages
+    // open, these pages (lazy) do not load here.
+    const press = async (from: string, key: string, to: string) => {
+      await tabbar.get(`[data-testid="tab-${from}"]`).trigger('keydown', { key })
+      expect(document.activeElement?.getAttribute('data-testid')).toBe(`tab-${to}`)
+    }
+    await press('home', 'ArrowRight', 'leave-list')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('leave-list'))
+    await flushPromises()
+    expect(tabindexes()).toEqual(['-1', '0', '-1', '-1'])
+    await press('leave-list', 'ArrowLeft', 'home')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('home'))
+    await press('home', 'End', 'profile')
+    await press('profile', 'ArrowRight', 'home')
+    await press('home', 'ArrowLeft', 'profile')
+    await press('profile', 'Home', 'home')
+    // A row of tabs: Down is the page's, not the tabs'.
+    await press('home', 'ArrowDown', 'home')
+    tabbar.unmount()
   })
 
   it.each([

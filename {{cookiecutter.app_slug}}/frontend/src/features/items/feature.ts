@@ -28,6 +28,14 @@ export default defineFeature({
     },
   ],
   workbench: ItemsWorkbench,
+  // 长辈版: only what waits for me and 发起事项; no boxes, no 发起人/时间 lines. Its list's
+  // code loads when 长辈版 is on (the landing route's JS budget).
+  elder: {
+    label: '待我办理',
+    load: () => import('./elder').then((module) => module.waitingForMe()),
+    empty: '暂无待办事项',
+    action: { route: 'item-create', label: '发起事项' },
+  },
   guide: [
     { icon: 'workbench', title: '查看待办', text: '“工作台”列出待您办理和您发起的事项。' },
     { icon: 'plus', title: '发起事项', text: '填写标题并选择办理人，对方会在一网协同待办中收到。' },

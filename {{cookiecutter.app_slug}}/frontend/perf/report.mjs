@@ -144,6 +144,13 @@ function show(value, unit) {
   return `${value} ${unit}`
 }
 
+/** Rows of cells as aligned text lines: the first row a header, a rule under it. */
+function tabulate(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)))
+  const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')
+  return [line(rows[0]), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.slice(1).map(line)]
+}
+
 /** The table `make perf` prints: metric, measured median, target, OK/over. */
 export function formatTable(results) {
   const rows = [['Metric', `Median (${results.runs} run${results.runs === 1 ? '' : 's'})`, 'Target', 'Result']]
@@ -151,9 +158,7 @@ export function formatTable(results) {
     const verdict = metric.ok === null ? (metric.skipped ? 'skipped' : 'n/a') : metric.ok ? 'OK' : 'over'
     rows.push([metric.label, show(metric.measured, metric.unit), `${metric.comparison} ${show(metric.target, metric.unit)}`, verdict])
   }
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)))
-  const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')
-  const out = [line(rows[0]), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.slice(1).map(line)]
+  const out = tabulate(rows)
   const ratios = results.ratios
   if (ratios) {
     const times = (value) => (value === null ? '-' : `${value.toFixed(2)}×`)
@@ -165,9 +170,7 @@ export function formatTable(results) {
       [`LCP vs floor (${ratios.lcp_source === 'lighthouse' ? 'Lighthouse' : 'slow 4G browser'})`, times(ratios.lcp_vs_floor), `<= ${times(ratios.target)}`, verdict(ratios.ok.lcp_vs_floor)],
       ['Data visible vs floor (slow 4G)', times(ratios.data_visible_vs_floor), `<= ${times(ratios.target)}`, verdict(ratios.ok.data_visible_vs_floor)],
     ]
-    const floorWidths = floorRows[0].map((_, column) => Math.max(...floorRows.map((row) => [...row[column]].length)))
-    const floorLine = (row) => row.map((cell, column) => cell.padEnd(floorWidths[column])).join(' | ')
-    out.push(floorLine(floorRows[0]), floorWidths.map((width) => '-'.repeat(width)).join('-|-'), ...floorRows.slice(1).map(floorLine))
+    out.push(...tabulate(floorRows))
     if (ratios.tbt_ms) out.push(`  TBT (Lighthouse): app ${ratios.tbt_ms.app} ms, floor ${ratios.tbt_ms.floor} ms`)
     if (ratios.fcp_vs_floor !== null) out.push(`  First contentful paint vs floor (slow 4G): ${times(ratios.fcp_vs_floor)}`)
   }

@@ -44,10 +44,15 @@ pytestmark = pytest.mark.skipif(bool(missing), reason="make perf needs " + ", ".
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("perf") / "results.json"
+def quick_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("perf")
+
+
+@pytest.fixture(scope="module")
+def quick_run(quick_dir):
+    out = quick_dir / "results.json"
     run = subprocess.run([NODE, "perf/run.mjs", "--quick", "--out", str(out)], cwd=FRONTEND,
-                         capture_output=True, text=True, timeout=180)
+                         capture_output=True, text=True, timeout=240)
     assert run.returncode == 0, f"perf/run.mjs --quick failed:\n{run.stdout}\n{run.stderr}"
     return run.stdout, json.loads(out.read_text(encoding="utf-8"))
 
@@ -96,3 +101,42 @@ def test_table_is_printed(quick_run):
     rows = [line.split(" | ") for line in lines[header + 2: header + 2 + len(METRICS)]]
     assert [row[0].strip() for row in rows] == [metric["label"] for metric in results["metrics"]]
     assert all(row[3].strip() in ("OK", "over", "skipped") for row in rows)
+
+
+def test_floor_page_is_the_first_screen_without_javascript(quick_run, quick_dir):
+    """The floor (frontend/perf/floor.mjs) is made from the app as the user saw it: the same
+    greeting and items, the app's CSS inline, and nothing to run."""
+    _, results = quick_run
+    floor = (quick_dir / "floor.html").read_text(encoding="utf-8")
+    assert "<script" not in floor.lower()
+    assert 'rel="stylesheet"' not in floor and 'rel="modulepreload"' not in floor
+    assert results["floor"]["stylesheets"], "the app's first screen loaded no stylesheet"
+    kept, total = results["floor"]["css_rules"]["kept"], results["floor"]["css_rules"]["total"]
+    assert 0 < kept <= total
+    assert 'data-testid="greeting"' in floor and 'aria-busy="false"' in floor
+    # The same items the app showed: the LCP element's text in the app's run is in the floor.
+    app_lcp = results["details"]["landing"][0]["lcp_element"]
+    assert app_lcp and app_lcp.split('"')[1] in floor
+    if "items" in {path.name for path in (FRONTEND / "src" / "features").iterdir()}:
+        assert 'data-testid="item-list-todo"' in floor
+
+
+def test_ratios_against_the_floor_come_from_interleaved_pairs(quick_run):
+    stdout, results = quick_run
+    ratios = results["ratios"]
+    assert ratios["target"] == 1.15
+    # Quick mode has no Lighthouse: LCP is the slow-4G browser run's, and it says so.
+    assert ratios["lcp_source"] == "browser"
+    (app_run,) = results["details"]["landing"]
+    (floor_run,) = results["details"]["floor_landing"]
+    assert is_number(floor_run["data_visible"]) and floor_run["data_visible"] > 0
+    pairs = ratios["pairs"]["data_visible_ms"]
+    assert len(pairs) == 1
+    assert ratios["data_visible_vs_floor"] == pytest.approx(pairs[0][0] / pairs[0][1], abs=1e-3)
+    assert ratios["data_visible_vs_floor"] == pytest.approx(
+        app_run["data_visible"] / floor_run["data_visible"], rel=1e-2)
+    assert is_number(ratios["lcp_vs_floor"]) and ratios["lcp_vs_floor"] > 0
+    assert isinstance(ratios["ok"]["data_visible_vs_floor"], bool)
+    assert "LCP vs floor (slow 4G browser)" in stdout
+    line = next(line for line in stdout.splitlines() if line.startswith("Data visible vs floor"))
+    assert f"{ratios['data_visible_vs_floor']:.2f}×" in line

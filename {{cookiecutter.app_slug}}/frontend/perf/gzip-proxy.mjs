@@ -37,14 +37,44 @@ export function addVary(vary, name) {
   return names.includes(name.toLowerCase()) || names.includes('*') ? vary : `${vary}, ${name}`
 }
 
+/** Gzips `body` as nginx would for a response of `type` (headers updated in place). */
+function compress(request, headers, body, gzip) {
+  const type = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
+  if (!gzip || !GZIP_TYPES.has(type) || headers['content-encoding'] || request.method === 'HEAD') return body
+  // nginx's gzip_vary; the asset route names Accept-Encoding itself when it has a
+  // Brotli copy, and once is enough.
+  headers.vary = addVary(headers.vary, 'Accept-Encoding')
+  if (!accepts || body.length < GZIP_MIN_LENGTH) return body
+  const packed = gzipSync(body, { level: GZIP_LEVEL })
+  headers['content-encoding'] = 'gzip'
+  headers['content-length'] = String(packed.length)
+  return packed
+}
+
 /**
  * @param {string} upstream e.g. http://127.0.0.1:5000
- * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ * @param {{ gzip?: boolean }} [options] gzip: false passes every answer through as it came
+ * @returns {Promise<{ url: string, close: () => Promise<void>, serve: (path: string, html: string) => void }>}
+ *   serve: answers GET `path` itself with a static HTML page, as nginx serves a static file
+ *   (the perf benchmark's floor page, perf/floor.mjs); every other path goes upstream
  */
-export async function startGzipProxy(upstream) {
+export async function startGzipProxy(upstream, { gzip = true } = {}) {
   const target = new URL(upstream)
   const agent = new http.Agent({ keepAlive: true })
+  /** @type {Map<string, Buffer>} */
+  const pages = new Map()
   const server = http.createServer((request, response) => {
+    const page = request.method === 'GET' || request.method === 'HEAD' ? pages.get(request.url ?? '') : undefined
+    if (page) {
+      const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }
+      const body = compress(request, headers, page, gzip)
+      headers['content-length'] ??= String(body.length)
+      response.writeHead(200, headers)
+      response.end(request.method === 'HEAD' ? undefined : body)
+      request.resume()
+      return
+    }
     const forward = http.request(
       {
         host: target.hostname,
@@ -58,20 +88,8 @@ export async function startGzipProxy(upstream) {
         const chunks = []
         answer.on('data', (chunk) => chunks.push(chunk))
         answer.on('end', () => {
-          let body = Buffer.concat(chunks)
           const headers = { ...answer.headers }
-          const type = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-          const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
-          if (GZIP_TYPES.has(type) && !headers['content-encoding'] && request.method !== 'HEAD') {
-            // nginx's gzip_vary; the asset route names Accept-Encoding itself when it has a
-            // Brotli copy, and once is enough.
-            headers.vary = addVary(headers.vary, 'Accept-Encoding')
-            if (accepts && body.length >= GZIP_MIN_LENGTH) {
-              body = gzipSync(body, { level: GZIP_LEVEL })
-              headers['content-encoding'] = 'gzip'
-              headers['content-length'] = String(body.length)
-            }
-          }
+          const body = compress(request, headers, Buffer.concat(chunks), gzip)
           delete headers['transfer-encoding']
           delete headers.connection
           delete headers['keep-alive']
@@ -91,6 +109,7 @@ export async function startGzipProxy(upstream) {
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
   return {
     url: `http://127.0.0.1:${port}`,
+    serve: (path, html) => void pages.set(path, Buffer.from(html, 'utf8')),
     close: () =>
       new Promise((done) => {
         agent.destroy()

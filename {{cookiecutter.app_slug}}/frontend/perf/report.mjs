@@ -51,6 +51,60 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
+/** The landing page's target against its floor (issue 18): at most 1.15× the floor's time. */
+export const FLOOR_RATIO_TARGET = 1.15
+
+/**
+ * The median of the pairs' ratios app/floor: run i of the app against run i of the floor,
+ * measured one after the other (interleaved), so both saw the machine in the same state.
+ * Pairs where either side is missing (or the floor is not above 0) are left out.
+ * @param {Array<number | null | undefined>} app
+ * @param {Array<number | null | undefined>} floor
+ * @returns {{ ratio: number | null, pairs: Array<[number, number]> }}
+ */
+export function pairedRatio(app, floor) {
+  const usable = (value) => typeof value === 'number' && Number.isFinite(value)
+  const pairs = []
+  for (let i = 0; i < Math.min(app.length, floor.length); i++) {
+    if (usable(app[i]) && usable(floor[i]) && floor[i] > 0) pairs.push([app[i], floor[i]])
+  }
+  const ratio = median(pairs.map(([a, f]) => a / f))
+  return { ratio: ratio === null ? null : Number(ratio.toFixed(3)), pairs }
+}
+
+/**
+ * results.json's `ratios`: the landing page against its floor page (perf/floor.mjs).
+ * `lcp_vs_floor` is Lighthouse's LCP when Lighthouse ran, else the browser's own (slow 4G
+ * run; `lcp_source` says which); `data_visible_vs_floor` is from the slow-4G runs. Times in
+ * ms from the probe (run.mjs landingProbe) and s from Lighthouse; a ratio has no unit.
+ * @param {{ app: { browser: any[], lighthouse: any[] }, floor: { browser: any[], lighthouse: any[] } }} runs
+ */
+export function floorRatios({ app, floor }) {
+  const lighthouse = app.lighthouse.length > 0 && floor.lighthouse.length > 0
+  const browserLcp = pairedRatio(app.browser.map((run) => run.lcp), floor.browser.map((run) => run.lcp))
+  const lcp = lighthouse
+    ? pairedRatio(app.lighthouse.map((run) => run.lcp), floor.lighthouse.map((run) => run.lcp))
+    : browserLcp
+  const dataVisible = pairedRatio(app.browser.map((run) => run.dataVisible), floor.browser.map((run) => run.dataVisible))
+  const fcp = pairedRatio(app.browser.map((run) => run.fcp), floor.browser.map((run) => run.fcp))
+  const ok = (ratio) => (ratio === null ? null : ratio <= FLOOR_RATIO_TARGET)
+  return {
+    target: FLOOR_RATIO_TARGET,
+    lcp_vs_floor: lcp.ratio,
+    data_visible_vs_floor: dataVisible.ratio,
+    lcp_source: lighthouse ? 'lighthouse' : 'browser',
+    ok: { lcp_vs_floor: ok(lcp.ratio), data_visible_vs_floor: ok(dataVisible.ratio) },
+    // Informational: the slow-4G runs' own LCP and first paint, and TBT on both sides.
+    browser_lcp_vs_floor: browserLcp.ratio,
+    fcp_vs_floor: fcp.ratio,
+    tbt_ms: lighthouse
+      ? { app: round(median(app.lighthouse.map((run) => run.tbt)), 'ms'), floor: round(median(floor.lighthouse.map((run) => run.tbt)), 'ms') }
+      : null,
+    // [app, floor] per interleaved pair: s for Lighthouse's LCP, ms for the browser's.
+    pairs: { lcp: lcp.pairs, data_visible_ms: dataVisible.pairs, browser_lcp_ms: browserLcp.pairs },
+  }
+}
+
 const DIGITS = { kB: 1, s: 2, ms: 0, count: 0, score: 3 }
 
 /** @param {number | null} value @param {string} unit */
@@ -90,6 +144,13 @@ function show(value, unit) {
   return `${value} ${unit}`
 }
 
+/** Rows of cells as aligned text lines: the first row a header, a rule under it. */
+function tabulate(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)))
+  const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')
+  return [line(rows[0]), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.slice(1).map(line)]
+}
+
 /** The table `make perf` prints: metric, measured median, target, OK/over. */
 export function formatTable(results) {
   const rows = [['Metric', `Median (${results.runs} run${results.runs === 1 ? '' : 's'})`, 'Target', 'Result']]
@@ -97,9 +158,22 @@ export function formatTable(results) {
     const verdict = metric.ok === null ? (metric.skipped ? 'skipped' : 'n/a') : metric.ok ? 'OK' : 'over'
     rows.push([metric.label, show(metric.measured, metric.unit), `${metric.comparison} ${show(metric.target, metric.unit)}`, verdict])
   }
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)))
-  const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')
-  const out = [line(rows[0]), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.slice(1).map(line)]
+  const out = tabulate(rows)
+  const ratios = results.ratios
+  if (ratios) {
+    const times = (value) => (value === null ? '-' : `${value.toFixed(2)}×`)
+    const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'OK' : 'over')
+    const pairs = ratios.pairs.data_visible_ms.length
+    out.push('', `Against the floor (static HTML + CSS, data inline, no JS; median of ${pairs} interleaved pair${pairs === 1 ? '' : 's'}):`)
+    const floorRows = [
+      ['Ratio', 'Median', 'Target', 'Result'],
+      [`LCP vs floor (${ratios.lcp_source === 'lighthouse' ? 'Lighthouse' : 'slow 4G browser'})`, times(ratios.lcp_vs_floor), `<= ${times(ratios.target)}`, verdict(ratios.ok.lcp_vs_floor)],
+      ['Data visible vs floor (slow 4G)', times(ratios.data_visible_vs_floor), `<= ${times(ratios.target)}`, verdict(ratios.ok.data_visible_vs_floor)],
+    ]
+    out.push(...tabulate(floorRows))
+    if (ratios.tbt_ms) out.push(`  TBT (Lighthouse): app ${ratios.tbt_ms.app} ms, floor ${ratios.tbt_ms.floor} ms`)
+    if (ratios.fcp_vs_floor !== null) out.push(`  First contentful paint vs floor (slow 4G): ${times(ratios.fcp_vs_floor)}`)
+  }
   const extras = results.extra.filter((item) => item.measured !== null)
   if (extras.length) {
     out.push('', 'Also measured (no target):')
@@ -136,5 +210,14 @@ export function validateResults(results, expected = METRICS) {
   }
   if (!Array.isArray(results.extra)) problems.push('extra is not a list')
   if (!results.environment || typeof results.environment !== 'object') problems.push('environment is missing')
+  const ratios = results.ratios
+  if (!ratios || typeof ratios !== 'object') problems.push('ratios is missing')
+  else {
+    for (const id of ['lcp_vs_floor', 'data_visible_vs_floor']) {
+      if (!isNumberOrNull(ratios[id])) problems.push(`ratios.${id} is not a number or null`)
+      else if (ratios[id] !== null && !(ratios[id] > 0)) problems.push(`ratios.${id} is not above 0`)
+    }
+    if (!['lighthouse', 'browser'].includes(ratios.lcp_source)) problems.push(`ratios.lcp_source is ${ratios.lcp_source}`)
+  }
   return problems
 }

@@ -12,10 +12,13 @@
  *   --quick           1 run, no Lighthouse: checks that the benchmark works (the template's
  *                     tests use it); its figures are not the budget's medians
  *   --no-lighthouse   skip the Lighthouse runs
- *   --no-gzip         talk to the Flask server directly (uncompressed) instead of through
- *                     the gzip proxy that stands in for deploy/nginx.conf
+ *   --no-gzip         the proxy in front of the Flask server passes answers through as
+ *                     they come (uncompressed) instead of gzipping as deploy/nginx.conf does;
+ *                     it still serves the floor page
  *   --out FILE        where to write the JSON (default perf/results.json)
  *   --lighthouse-reports DIR   also keep each run's full Lighthouse report (JSON) there
+ *
+ * Beside the JSON it writes floor.html, the floor page as measured (perf/floor.mjs).
  *
  * What it does:
  * 1. Starts the simulator, the Flask app serving ../dist and the outbox relay on free
@@ -44,7 +47,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
-import { EXTRA, METRICS, SCHEMA_VERSION, entry, formatTable, median, round, validateResults } from './report.mjs'
+import { FLOOR_PATH, makeFloor } from './floor.mjs'
+import { EXTRA, METRICS, SCHEMA_VERSION, entry, floorRatios, formatTable, median, round, validateResults } from './report.mjs'
 
 /**
  * A feature's part of the benchmark: the default export of src/features/<name>/tests/perf.mjs.
@@ -145,6 +149,9 @@ async function loadPerfFeatures() {
     names.map(async (name) => ({ name, ...(await import(pathToFileURL(join(root, name, 'tests', 'perf.mjs')).href)).default })),
   )
 }
+
+/** What shows once the landing page's data is there: the greeting, and each feature's panel. */
+const landingSelectorsOf = (features) => [GREETING, ...features.flatMap((feature) => feature.landingData ?? [])]
 
 /** In every measured page, before its scripts: paint timings and when all of `selectors` show. */
 function landingProbe(selectors) {
@@ -305,12 +312,24 @@ async function describeRequests(requests, target, sim, jssdkUrl) {
   return rows
 }
 
-/** One cold run: the landing page, then each feature's operations on the same page. */
-async function browserRun(browser, storageState, { target, sim, jssdkUrl, features, seeded, run }) {
+/**
+ * Data is on screen once the frame after it entered the DOM has run, and not before the page's
+ * first paint: a static page's parser can be that far ahead of Chromium's first frame.
+ */
+function onScreen(probe) {
+  const painted = probe.fcp ?? 0
+  return { ...probe, dataVisible: probe.dataVisible === null ? null : Math.max(probe.dataVisible, painted) }
+}
+
+/**
+ * One cold run: the landing page, then each feature's operations on the same page; or, with
+ * `floor`, the floor page (perf/floor.mjs) under the same throttling, without operations.
+ */
+async function browserRun(browser, storageState, { target, sim, jssdkUrl, features, seeded, run, floor = false }) {
   const context = await browser.newContext({ ...MOBILE, storageState })
   try {
     const page = await context.newPage()
-    await page.addInitScript(landingProbe, [GREETING, ...features.flatMap((feature) => feature.landingData ?? [])])
+    await page.addInitScript(landingProbe, landingSelectorsOf(features))
     await throttle(context, page)
     const requests = []
     page.on('request', (request) => requests.push(request))
@@ -318,16 +337,21 @@ async function browserRun(browser, storageState, { target, sim, jssdkUrl, featur
     page.on('pageerror', (error) => errors.push(String(error)))
 
     const visible = page.waitForEvent('console', { predicate: (message) => message.text() === '[perf] data visible', timeout: WAIT_MS })
-    await page.goto(`${target}/`, { waitUntil: 'load', timeout: WAIT_MS })
+    await page.goto(floor ? `${target}${FLOOR_PATH}` : `${target}/`, { waitUntil: 'load', timeout: WAIT_MS })
     await visible
     await page.waitForLoadState('networkidle', { timeout: WAIT_MS })
+    if (floor) {
+      const measured = await page.evaluate(() => window.__perf)
+      return { probe: onScreen(measured), requests: [], operations: {} }
+    }
     if (!page.url().startsWith(target)) throw new Error(`the landing page went to ${page.url()}: not logged in?`)
-    const probe = await page.evaluate(() => {
+    const measured = await page.evaluate(() => {
       const [navigation] = performance.getEntriesByType('navigation')
       // The backend's data block (src/api/firstScreen.ts): the first screen's data came with the page.
       const firstScreen = document.getElementById('first-screen') !== null
       return { ...window.__perf, load: navigation ? navigation.loadEventEnd : null, firstScreen }
     })
+    const probe = onScreen(measured)
     const landingRequests = await describeRequests(requests.splice(0), target, sim, jssdkUrl)
 
     const operations = {}
@@ -383,7 +407,11 @@ async function lighthouseProfile(chromium, storageState, target) {
   return profile
 }
 
-async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, reports) {
+/**
+ * One Lighthouse run of the landing page, or with `floor` of the floor page (the same
+ * browser profile, cookie and settings).
+ */
+async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, reports, floor = false) {
   const { default: lighthouse } = await import('lighthouse')
   const { launch } = await import('chrome-launcher')
   const chrome = await launch({
@@ -393,7 +421,8 @@ async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, re
     logLevel: 'silent',
   })
   try {
-    const result = await lighthouse(`${target}/`, {
+    const url = floor ? `${target}${FLOOR_PATH}` : `${target}/`
+    const result = await lighthouse(url, {
       port: chrome.port,
       output: 'json',
       logLevel: 'silent',
@@ -404,14 +433,18 @@ async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, re
     if (!lhr) throw new Error('Lighthouse returned no result')
     if (reports) {
       mkdirSync(reports, { recursive: true })
-      writeFileSync(join(reports, `lighthouse-${run}.json`), result.report)
+      writeFileSync(join(reports, `lighthouse-${floor ? 'floor-' : ''}${run}.json`), result.report)
     }
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`)
     // It must have audited the logged-in page: it stayed on the app, no API call was refused,
     // and the data came with the page (firstScreen) or from the API.
     const network = lhr.audits['network-requests']?.details?.items ?? []
     const api = network.filter((row) => new URL(row.url).pathname.startsWith('/api/'))
-    if (
+    if (floor) {
+      if (lhr.finalDisplayedUrl !== url || network.some((row) => row.resourceType === 'Script')) {
+        throw new Error(`Lighthouse did not audit the floor page as made (${lhr.finalDisplayedUrl})`)
+      }
+    } else if (
       !lhr.finalDisplayedUrl.startsWith(target) ||
       api.some((row) => row.statusCode !== 200) ||
       !(firstScreen || api.length > 0)
@@ -470,8 +503,9 @@ async function main() {
   const stopStack = await setup.default()
   const app = process.env.REAL_APP_URL
   const sim = process.env.REAL_SIM_URL
-  const proxy = options.gzip ? await startGzipProxyFor(app) : null
-  const target = proxy ? proxy.url : app
+  // The proxy also serves the floor page; with --no-gzip it passes everything through as is.
+  const proxy = await startGzipProxyFor(app, options.gzip)
+  const target = proxy.url
   const { chromium } = await import('@playwright/test')
   const browser = await chromium.launch({ executablePath: CHROME, args: CHROME_ARGS })
   let profile = null
@@ -480,23 +514,36 @@ async function main() {
     const config = JSON.parse(
       (indexHtml.match(/<meta name="app-config" content="([^"]*)"/)?.[1] ?? '{}').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'),
     )
-    log(`app ${app}${proxy ? `, measured through the gzip proxy ${target}` : ''}; simulator ${sim}`)
+    log(`app ${app}, measured through the ${options.gzip ? 'gzip' : 'pass-through'} proxy ${target}; simulator ${sim}`)
 
     const features = await loadPerfFeatures()
+    const landingSelectors = landingSelectorsOf(features)
     const loggedIn = await login(browser, app, sim, target)
     const seeded = {}
     for (const feature of features) {
       if (feature.seed) seeded[feature.name] = await feature.seed({ request: loggedIn.request, target, runs: options.runs })
     }
     const storageState = await loggedIn.storageState()
-    await loggedIn.close()
     log(
       `logged in as ${USER.userid} through the simulator; features: ${features.map((feature) => feature.name).join(', ') || 'none'}`,
     )
+    // The floor page, from the app as this user sees it now (perf/floor.mjs).
+    const floor = await makeFloor(loggedIn, `${target}/`, landingSelectors, WAIT_MS)
+    await loggedIn.close()
+    proxy.serve(FLOOR_PATH, floor.html)
+    const floorGzip = gzipSync(Buffer.from(floor.html), { level: BUDGET_GZIP_LEVEL }).length
+    log(
+      `floor page ${FLOOR_PATH}: ${(floor.html.length / 1000).toFixed(1)} kB HTML (${(floorGzip / 1000).toFixed(1)} kB gz), ` +
+        `${floor.rules.kept} of ${floor.rules.total} CSS rules inline, no script`,
+    )
 
+    // App and floor alternate (app, floor, app, floor...): each pair shares the machine's state.
     const runs = []
+    const floorRuns = []
     for (let run = 1; run <= options.runs; run++) {
       const result = await browserRun(browser, storageState, { target, sim, jssdkUrl: config.jssdkUrl, features, seeded, run })
+      const floorResult = await browserRun(browser, storageState, { target, sim, features, run, floor: true })
+      floorRuns.push(floorResult)
       const summary = summarizeRequests(result.requests)
       runs.push({ ...result, summary })
       const timed = Object.entries(result.operations).map(([id, op]) => `${id} ${(op.ms / 1000).toFixed(2)} s, `)
@@ -504,13 +551,15 @@ async function main() {
         `browser run ${run}/${options.runs}: data visible ${seconds(result.probe.dataVisible).toFixed(2)} s, ` +
           timed.join('') +
           `${summary.requests} requests, JS ${summary.js_gz.toFixed(1)} kB gz, CSS ${summary.css_gz.toFixed(1)} kB gz; ` +
-          `transferred JS ${summary.js_transfer.toFixed(1)} kB, CSS ${summary.css_transfer.toFixed(1)} kB (${summary.encodings.join(', ')})`,
+          `transferred JS ${summary.js_transfer.toFixed(1)} kB, CSS ${summary.css_transfer.toFixed(1)} kB (${summary.encodings.join(', ')}); ` +
+          `floor: data visible ${seconds(floorResult.probe.dataVisible).toFixed(2)} s`,
       )
     }
 
     // Lighthouse gets the machine to itself: no idle Playwright browser beside it.
     await browser.close()
     const lighthouseRuns = []
+    const floorLighthouseRuns = []
     if (options.lighthouse) {
       profile = await lighthouseProfile(chromium, storageState, target)
       const cookieHeader = storageState.cookies
@@ -523,10 +572,13 @@ async function main() {
       for (let run = 1; run <= options.runs; run++) {
         const result = await lighthouseRun(profile, target, cookieHeader, firstScreen, run, options.reports)
         lighthouseRuns.push(result)
+        const floorResult = await lighthouseRun(profile, target, cookieHeader, firstScreen, run, options.reports, true)
+        floorLighthouseRuns.push(floorResult)
         log(
           `lighthouse run ${run}/${options.runs}: score ${result.score}, LCP ${result.lcp.toFixed(2)} s, ` +
             `TBT ${Math.round(result.tbt)} ms, CLS ${result.cls.toFixed(3)}, FCP ${result.fcp.toFixed(2)} s, ` +
-            `JS ${result.js_transfer_kb.toFixed(1)} kB transferred (CPU benchmark index ${Math.round(result.benchmark_index)})`,
+            `JS ${result.js_transfer_kb.toFixed(1)} kB transferred (CPU benchmark index ${Math.round(result.benchmark_index)}); ` +
+            `floor: LCP ${floorResult.lcp.toFixed(2)} s, TBT ${Math.round(floorResult.tbt)} ms`,
         )
       }
     }
@@ -589,7 +641,7 @@ async function main() {
         // 1-minute load average before and after (after includes the benchmark's own work).
         cpu_busy_before: round(busyBefore, 's'),
         load_average: { before: round(loadBefore, 's'), after: round(loadavg()[0], 's') },
-        server: proxy
+        server: options.gzip
           ? 'Flask (tests/real/global-setup.ts) behind a loopback gzip proxy with deploy/nginx.conf gzip settings; ' +
             'Brotli copies of the assets (dist/assets/*.br) to browsers that accept br, as brotli_static'
           : 'Flask (tests/real/global-setup.ts), no gzip; Brotli copies of the assets to browsers that accept br',
@@ -600,6 +652,19 @@ async function main() {
       },
       metrics,
       extra,
+      // The landing page against its floor (perf/floor.mjs), pair by pair.
+      ratios: floorRatios({
+        app: { browser: runs.map((run) => run.probe), lighthouse: lighthouseRuns },
+        floor: { browser: floorRuns.map((run) => run.probe), lighthouse: floorLighthouseRuns },
+      }),
+      floor: {
+        path: FLOOR_PATH,
+        saved_as: 'floor.html (beside this file)',
+        html_bytes: Buffer.byteLength(floor.html),
+        html_gzip_bytes: floorGzip,
+        css_rules: floor.rules,
+        stylesheets: floor.stylesheets,
+      },
       details: {
         landing_requests: runs.length ? runs[0].requests : [],
         third_party_origins: runs.length ? runs[0].summary.third_party_origins : [],
@@ -613,6 +678,13 @@ async function main() {
         // Each operation's request timeline (times relative to the click), by metric id.
         operations: runs.map((run) => Object.fromEntries(Object.entries(run.operations).map(([id, op]) => [id, op.timeline]))),
         lighthouse: lighthouseRuns,
+        floor_landing: floorRuns.map((run) => ({
+          data_visible: seconds(run.probe.dataVisible),
+          fcp: seconds(run.probe.fcp),
+          lcp: seconds(run.probe.lcp),
+          lcp_element: run.probe.lcpElement,
+        })),
+        floor_lighthouse: floorLighthouseRuns,
       },
     }
     results.duration_s = Math.round((Date.now() - started) / 1000)
@@ -620,6 +692,8 @@ async function main() {
     if (problems.length) throw new Error(`results do not match their schema: ${problems.join('; ')}`)
     mkdirSync(dirname(options.out), { recursive: true })
     writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`)
+    // The floor page as measured, beside the results: to open and compare with the app.
+    writeFileSync(join(dirname(options.out), 'floor.html'), floor.html)
 
     console.log('')
     console.log(
@@ -642,15 +716,15 @@ async function main() {
     console.log(`Wrote ${options.out} (${results.duration_s} s)`)
   } finally {
     await browser.close().catch(() => undefined)
-    if (proxy) await proxy.close()
+    await proxy.close()
     await stopStack()
     if (profile) rmSync(profile, { recursive: true, force: true })
   }
 }
 
-async function startGzipProxyFor(app) {
+async function startGzipProxyFor(app, gzip) {
   const { startGzipProxy } = await import('./gzip-proxy.mjs')
-  return startGzipProxy(app)
+  return startGzipProxy(app, { gzip })
 }
 
 main().catch((error) => {

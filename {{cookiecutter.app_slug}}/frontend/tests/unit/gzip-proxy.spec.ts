@@ -12,7 +12,9 @@ const SCRIPT = Buffer.from('console.log("工作台");\n'.repeat(200))
 const BROTLI = brotliCompressSync(SCRIPT)
 
 let upstream: http.Server
-let proxy: { url: string; close: () => Promise<void> }
+let proxy: { url: string; close: () => Promise<void>; serve: (path: string, html: string) => void }
+// The perf benchmark's floor page (perf/floor.mjs): served by the proxy itself, like a static file.
+const FLOOR = `<!doctype html><html><head><style>${'.a{color:red}'.repeat(200)}</style></head><body>工作台</body></html>`
 
 beforeAll(async () => {
   upstream = http.createServer((request, response) => {
@@ -32,10 +34,10 @@ afterAll(async () => {
 })
 
 /** The raw answer: headers and the body as sent (no decoding, unlike fetch). */
-function get(acceptEncoding: string): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+function get(acceptEncoding: string, path = '/assets/index-abc.js'): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((done, fail) => {
     http
-      .get(`${proxy.url}/assets/index-abc.js`, { headers: { 'accept-encoding': acceptEncoding } }, (answer) => {
+      .get(`${proxy.url}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (answer) => {
         const chunks: Buffer[] = []
         answer.on('data', (chunk: Buffer) => chunks.push(chunk))
         answer.on('end', () => done({ headers: answer.headers, body: Buffer.concat(chunks) }))
@@ -57,6 +59,17 @@ describe('the perf benchmark gzip proxy (nginx stand-in)', () => {
     expect(headers['content-encoding']).toBe('gzip')
     expect(gunzipSync(body).equals(SCRIPT)).toBe(true)
     expect(headers.vary).toBe('Accept-Encoding')
+  })
+
+  it('serves a static page itself, gzipped as nginx would, and nothing else changes', async () => {
+    proxy.serve('/__perf/floor', FLOOR)
+    const page = await get('gzip, deflate, br', '/__perf/floor')
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(page.body).toString('utf8')).toBe(FLOOR)
+    // Another path still goes to the app.
+    const script = await get('gzip, deflate, br', '/__perf/floor/other')
+    expect(script.headers['content-encoding']).toBe('br')
   })
 
   it('adds a Vary name only when it is missing', () => {

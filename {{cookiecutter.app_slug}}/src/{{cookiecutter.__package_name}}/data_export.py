@@ -374,7 +374,7 @@ def schema_field(schema: dict, *, nullable: bool = False) -> Check:
 
     def check(value: Any) -> Any:
         if value is None and not nullable:
-            raise ValueError("不能为空")
+            raise ValueError("不能为 null")
         problem = property_problem(schema, value)
         if problem is not None:
             raise ValueError(problem)

@@ -43,7 +43,7 @@ def test_what_a_fresh_app_creates_is_owner_only(usual_umask, make_config, make_a
 
 
 def test_the_token_cache_is_owner_only(usual_umask, make_config, make_app, sim):
-    # The embedded cache's token file: every bake has that store (Redis bakes may choose it).
+    # The embedded cache's token file: every bake has that store, whatever its cache option.
     app = make_app(make_config(cache="embedded", ywxt_api_base=sim.base_url,
                                ywxt_secret="sim-secret-5f3c2b1a0d9e8f7a"))
     with tables_created(app):

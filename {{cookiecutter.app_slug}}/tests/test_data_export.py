@@ -7,14 +7,28 @@ installed; each feature tests its section in its own tests (features/<name>/test
 from __future__ import annotations
 
 import json
+import re
 import stat
+import time
 
 import pytest
-from sqlalchemy import func, select
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, func, select
 
-from {{ cookiecutter.__package_name }}.data_export import APP, FORMAT, VERSION
+from {{ cookiecutter.__package_name }}.data_export import (
+    APP,
+    FORMAT,
+    VERSION,
+    DataImportError,
+    ExportSection,
+    check_document,
+    export_data,
+    import_data,
+)
 from {{ cookiecutter.__package_name }}.extensions import db
 from {{ cookiecutter.__package_name }}.inbox import AppMessage, post_message
+from {{ cookiecutter.__package_name }}.inbox.export import SECTION as INBOX_SECTION
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
 
 from .fixtures import tables_created
@@ -141,3 +155,155 @@ def test_a_backup_from_before_a_feature_was_added_imports(core_app, tmp_path):
                       encoding="utf-8")
     result = cli(core_app, "import", str(backup))
     assert result.exit_code == 0, result.output
+
+
+# -- the backup file at rest ----------------------------------------------------------------
+
+
+def test_export_writes_through_no_planted_link(core_app, tmp_path):
+    """A link planted where the export used to write its temporary file, and one at the
+    backup's own path: neither target is touched, the backup is a new owner-only file."""
+    write_messages(core_app)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("unchanged", encoding="utf-8")
+    backup = tmp_path / "backup.json"
+    (tmp_path / ".backup.json.partial").symlink_to(victim)
+    assert cli(core_app, "export", str(backup)).exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "unchanged"
+    assert not backup.is_symlink()
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert json.loads(backup.read_text(encoding="utf-8"))["messages"]
+
+    backup.unlink()
+    backup.symlink_to(victim)
+    assert cli(core_app, "export", str(backup)).exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "unchanged"
+    assert not backup.is_symlink() and stat.S_IMODE(backup.stat().st_mode) == 0o600
+    leftovers = {path.name for path in tmp_path.iterdir()} - {
+        "backup.json", "victim.txt", ".backup.json.partial", "instance", "test.db"}
+    assert not leftovers
+
+
+# -- what an import accepts: the API's rules, ranges, references ------------------------------
+
+MESSAGE = {"id": 1, "recipient_userid": "lina", "title": "新的待办", "description": "请办理",
+           "link": "/#/leave/3", "created_at": 1_700_000_000, "read_at": None}
+
+
+def backup_with(*messages: dict) -> dict:
+    return {"format": FORMAT, "version": VERSION, "app": APP, "messages": list(messages)}
+
+
+def import_file(app, tmp_path, content: str):
+    path = tmp_path / "import.json"
+    path.write_text(content, encoding="utf-8")
+    return cli(app, "import", str(path))
+
+
+REFUSED = [
+    # The repros: lists that showed these once answered 500, or gave ids the routes refuse.
+    ("time-beyond-year-9999", {"created_at": 10**12},
+     "第 1 条站内消息的 created_at 无效：应为 1 到"),
+    ("time-in-the-future", {"created_at": int(time.time()) + 10 * 86_400}, "的 created_at 无效"),
+    ("id-at-the-limit", {"id": 2_147_483_647}, "第 1 条站内消息的 id 无效：应为 1 到 1073741823"),
+    ("negative-id", {"id": -1}, "的 id 无效"),
+    ("title-with-nul", {"title": "新的\u0000待办"}, "的 title 无效：应为一行文字"),
+    ("title-with-newline", {"title": "新的\n待办"}, "的 title 无效：应为一行文字"),
+    ("title-with-bidi", {"title": "付款\u202e0001"}, "的 title 无效：应为一行文字"),
+    ("blank-title", {"title": "  "}, "的 title 无效"),
+    ("description-with-bidi", {"description": "金额\u2066"},
+     "的 description 无效：含有不允许的字符"),
+    ("bad-userid", {"recipient_userid": "li na"}, "的 recipient_userid 无效：应为平台的 userid"),
+    ("link-with-control", {"link": "/#/leave/3\u0000"}, "的 link 无效"),
+    ("read-before-sent", {"read_at": 1_600_000_000}, "第 1 条站内消息的阅读时间早于发送时间"),
+    ("float-time", {"created_at": 1.5e9}, "的 created_at 无效"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), [case[1:] for case in REFUSED],
+                         ids=[case[0] for case in REFUSED])
+def test_import_refuses_what_the_api_refuses_and_names_record_and_field(core_app, tmp_path,
+                                                                         change, message):
+    good = dict(MESSAGE, id=2)
+    result = import_file(core_app, tmp_path,
+                         json.dumps(backup_with({**MESSAGE, **change}, good), ensure_ascii=False))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "无法导入" in result.output
+    assert "Traceback" not in result.output
+    assert message_count(core_app) == 0  # nothing written, not even the good record
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"format": "ywxt-app-data", "messages": [{"title": "\\ud800"}]}',
+     "含有无效的字符（不成对的 Unicode 代理项）"),
+    ('{"format": "ywxt-app-data", "messages": ' + "[" * 100_000 + "]" * 100_000 + "}",
+     "嵌套超过 32 层"),
+    ('{"format": "ywxt-app-data", "version": NaN}', "不是有效的 JSON（含有 NaN 或 Infinity）"),
+])
+def test_a_hostile_backup_file_is_refused_without_a_traceback(core_app, tmp_path, content,
+                                                              message):
+    result = import_file(core_app, tmp_path, content)
+    assert result.exit_code == 1
+    assert f"备份文件{message}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert message_count(core_app) == 0
+
+
+def test_a_record_must_find_the_record_it_points_at(core_app):
+    """References between sections: a message opening a record's page needs that record
+    in the same backup; a page of a feature the app no longer has is not checked."""
+    notes = ExportSection(key="notes", label="笔记", model=AppMessage,
+                          checks=INBOX_SECTION.checks)
+    document = {**backup_with(dict(MESSAGE, link="/#/notes/1"),
+                              dict(MESSAGE, id=2, link="/#/notes/9?tab=1")),
+                "notes": [dict(MESSAGE, link="/#/")]}
+    missing = "第 2 条站内消息的 link 指向的笔记（编号 9）不在备份中"
+    with pytest.raises(DataImportError, match=missing):
+        check_document(document, [INBOX_SECTION, notes])
+    document["messages"][1]["link"] = "/#/leave/9"
+    assert len(check_document(document, [INBOX_SECTION, notes])["messages"]) == 2
+
+
+# -- properties: whatever a file holds, an import is all or nothing ----------------------------
+
+field_values = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-2, max_value=2**32),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=70), st.sampled_from(["/#/leave/3", "/#/", "lina", "\u202e", "a\nb", ""]),
+    st.lists(st.integers(), max_size=2))
+
+
+@st.composite
+def messages(draw) -> list[dict]:
+    """Records near valid: each field sometimes replaced by anything at all."""
+    records = []
+    for number in range(1, draw(st.integers(min_value=1, max_value=3)) + 1):
+        record = dict(MESSAGE, id=number)
+        for field in draw(st.sets(st.sampled_from(sorted(MESSAGE)), max_size=2)):
+            record[field] = draw(field_values)
+        records.append(record)
+    return records
+
+
+@given(records=messages())
+@settings(max_examples=120, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_an_import_is_all_or_nothing_whatever_the_file_holds(core_app, records):
+    with core_app.app_context():
+        try:
+            counts = import_data(backup_with(*records), [INBOX_SECTION])
+        except DataImportError as error:
+            assert re.fullmatch(r"第 \d+ 条站内消息.+，无法导入。", str(error)), error
+            assert db.session.scalar(select(func.count()).select_from(AppMessage)) == 0
+            return
+        try:
+            assert counts == {"messages": len(records)}
+            # What went in comes out the same, and every list the app shows can show it.
+            by_id = sorted(records, key=lambda record: record["id"])
+            assert export_data([INBOX_SECTION])["messages"] == by_id
+            for message in db.session.scalars(select(AppMessage)):
+                message.as_json()
+        finally:
+            db.session.execute(delete(AppMessage))
+            db.session.commit()

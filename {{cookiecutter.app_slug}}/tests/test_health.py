@@ -5,13 +5,18 @@ from __future__ import annotations
 import pytest
 import requests
 
+from {{ cookiecutter.__package_name }}.extensions import db
 from {{ cookiecutter.__package_name }}.health import (
     CheckResult,
     HealthMonitor,
+    PlatformProbe,
     overall_status,
 )
+from {{ cookiecutter.__package_name }}.outbox import enqueue
+from {{ cookiecutter.__package_name }}.platform import PlatformUnavailable
 
 HEALTH_JSON = "application/health+json"
+PROBE = "/cgi-bin/get_api_domain_ip"  # the light, authenticated call of the platform probe
 
 
 def test_livez_answers_without_touching_dependencies(client):
@@ -42,6 +47,9 @@ def test_a_fresh_app_fetches_its_first_token_and_passes(platform_client, sim):
     assert platform["status"] == "pass"
     assert platform["observedUnit"] == "ms"
     assert len(sim.calls("/cgi-bin/gettoken")) == 1
+    # A real call with that token, not only a look at the cache.
+    [probe] = sim.calls(PROBE)
+    assert probe.errcode == 0
 
 
 def test_platform_down_is_a_warning_not_a_failure(platform_client, sim):
@@ -56,6 +64,84 @@ def test_platform_down_is_a_warning_not_a_failure(platform_client, sim):
     assert body["checks"]["database:responseTime"][0]["status"] == "pass"
 
 
+@pytest.fixture
+def clock(platform_app):
+    """The health report's and the platform probe's clock, moved by the test; the probe's
+    background runs happen in the test's own thread, so the timeline is exact."""
+    now = [1000.0]
+    probe = platform_app.extensions["platform_probe"]
+    probe.clock = platform_app.extensions["health"].clock = lambda: now[0]
+    probe.start = lambda work: work()
+    return now
+
+
+def platform_status(client) -> str:
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    [platform] = answer.json["checks"]["platform:responseTime"]
+    assert answer.json["status"] == platform["status"]
+    return platform["status"]
+
+
+def test_an_outage_shows_within_one_probe_interval_and_its_end_too(platform_app, sim, clock):
+    """The repro: with the token cached (valid 2 h), the platform going down once showed
+    `pass` for as long as the token lived. Polled every second, the probe calls the platform
+    once per interval (10 s), never per request."""
+    client = platform_app.test_client()
+    timeline = []
+    for second in range(41):
+        if second == 1:
+            requests.post(f"{sim.base_url}/_sim/down", json={"mode": "503"}, timeout=5)
+        if second == 21:
+            requests.post(f"{sim.base_url}/_sim/up", timeout=5)
+        clock[0] = 1000.0 + second
+        timeline.append(platform_status(client))
+    warned = timeline.index("warn")
+    recovered = timeline.index("pass", warned)
+    interval = platform_app.config["SETTINGS"].health_platform_probe_seconds
+    assert 1 < warned <= 1 + interval  # the first probe after the outage began
+    assert 21 < recovered <= 21 + interval
+    assert set(timeline[warned:recovered]) == {"warn"}
+    assert len(sim.calls(PROBE)) == 5  # at 0, 10, 20, 30 and 40 s: 5 calls for 41 polls
+
+
+def test_a_slow_platform_never_holds_up_the_health_report():
+    """After the first answer, probes run in the background: /healthz answers at once
+    with the last answer meanwhile, and starts no second probe while one runs."""
+    now = [0.0]
+    started = []
+    changes = []
+    probe = PlatformProbe(lambda: None, interval=10, clock=lambda: now[0],
+                          start=started.append, on_change=lambda: changes.append(now[0]))
+    assert probe.result().status == "pass"  # the first one runs right away
+    now[0] = 10.0
+    assert probe.result().status == "pass"
+    assert probe.result().status == "pass"
+    assert len(started) == 1  # one probe in flight, however many reports ask
+
+    def unreachable():
+        raise PlatformUnavailable("timeout", "/cgi-bin/get_api_domain_ip")
+
+    probe.probe = unreachable
+    started.pop()()  # the background probe finishes
+    assert probe.result().status == "warn"
+    assert "一网协同平台不可达" in probe.result().output
+    assert changes == [10.0]  # the report's cache is told, so it shows at once
+
+
+def test_a_probe_that_never_answers_is_reported():
+    now = [0.0]
+    started = []
+    probe = PlatformProbe(lambda: None, interval=10, clock=lambda: now[0], start=started.append)
+    probe.result()
+    now[0] = 10.0
+    probe.result()  # starts a probe that hangs
+    now[0] = 40.5
+    late = probe.result()
+    assert late.status == "warn"
+    assert "平台探测已 40 秒没有结果" in late.output
+
+
 def test_an_unexpected_error_in_a_check_is_a_fail_not_a_crash(platform_app, monkeypatch):
     """E.g. the token cache's server is down under the platform check: 503 fail, no 500."""
     client = platform_app.extensions["ywxt"]
@@ -63,7 +149,7 @@ def test_an_unexpected_error_in_a_check_is_a_fail_not_a_crash(platform_app, monk
     def broken_cache():
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(client, "ensure_access_token", broken_cache)
+    monkeypatch.setattr(client, "probe", broken_cache)
     answer = platform_app.test_client().get("/healthz")
     assert answer.status_code == 503
     assert answer.mimetype == HEALTH_JSON
@@ -76,6 +162,34 @@ def test_polling_does_not_hammer_the_platform(platform_client, sim):
     for _ in range(20):
         platform_client.get("/healthz")
     assert len(sim.calls("/cgi-bin/gettoken")) == 1
+    assert len(sim.calls(PROBE)) == 1
+
+
+def waiting_delivery(app, age_seconds: int, error: str | None) -> None:
+    with app.app_context():
+        row = enqueue("items.todo_add", "item:7", f"todo-add-{age_seconds}", item_id=7)
+        row.created_at -= age_seconds
+        row.attempts, row.last_error = (3, error) if error else (0, None)
+        db.session.commit()
+
+
+def test_a_stuck_outbox_is_a_warning_with_its_age_and_last_error(platform_app):
+    waiting_delivery(platform_app, 700, "errcode 45009")
+    answer = platform_app.test_client().get("/healthz")
+    assert answer.status_code == 200  # the app still serves and queues
+    assert answer.json["status"] == "warn"
+    [outbox] = answer.json["checks"]["outbox:backlog"]
+    assert outbox["status"] == "warn"
+    assert outbox["observedValue"] >= 700
+    assert "投递停滞" in outbox["output"]
+    assert "最近一次投递错误：errcode 45009（items.todo_add）" in outbox["output"]
+
+
+def test_a_young_retry_is_reported_but_still_passes(platform_app):
+    waiting_delivery(platform_app, 30, "HTTP 503")
+    [outbox] = platform_app.test_client().get("/healthz").json["checks"]["outbox:backlog"]
+    assert outbox["status"] == "pass"
+    assert outbox["output"] == "最近一次投递错误：HTTP 503（items.todo_add）"
 
 
 # Databases that cannot be reached: a missing directory for SQLite, a closed port

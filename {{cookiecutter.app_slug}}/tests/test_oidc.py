@@ -132,7 +132,7 @@ def test_login_lands_back_logged_in_with_userid_and_name_only(auth, oidc_app, si
     assert me.status_code == 200
     assert (me.json["userid"], me.json["name"]) == ("zhangwei", "张伟")
     [row] = session_rows(oidc_app)
-    assert (row.userid, row.display_name, row.user_ticket) == ("zhangwei", "张伟", None)
+    assert (row.userid, row.display_name, row.user_ticket_sealed) == ("zhangwei", "张伟", None)
     assert auth.client.get_cookie("__Host-ywxt_login") is None
     # One code exchange, client authenticated in the header: no secret in the body.
     [token_call] = sim.calls("/oidc/token")

@@ -101,6 +101,13 @@ def profile_image_url(kind: str, userid: str) -> str:
     return url_for("oauth.profile_image", kind=kind, userid=userid, _external=True)
 
 
+@bp.get("/get_api_domain_ip")
+@token_required
+def get_api_domain_ip() -> Response:
+    """The platform's API addresses (path/92520): the app's light, authenticated health probe."""
+    return answer({"ip_list": ["127.0.0.1"]})
+
+
 # -- contacts ----------------------------------------------------------------------------
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
     api,
@@ -31,6 +30,8 @@ from .config import Config
 from .extensions import db, migrate
 from .features import Feature
 from .privacy import log_filter
+from .security.files import protect_files_at_rest
+from .security.proxies import TrustedProxyFix
 
 APP_NAME = "{{ cookiecutter.app_name }}"
 
@@ -71,12 +72,14 @@ def configure(app: Flask, config: Config) -> None:
     )
     app.json.ensure_ascii = False  # Chinese messages stay readable in JSON answers
     app.jinja_env.globals["app_name"] = APP_NAME
-    # The instance folder holds the embedded database and the platform token cache.
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # The instance folder holds the embedded database and the platform token cache:
+    # owner-only, as is every file the process writes from here on (§8.2).
+    protect_files_at_rest(app.instance_path, config.database_url)
     if config.trusted_proxy_hops:
-        # Behind nginx: trust X-Forwarded-For/-Proto from exactly this many proxies.
-        hops = config.trusted_proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Behind nginx: X-Forwarded-For/-Proto through exactly this many proxies, and only
+        # when the request comes from one of them.
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, config.trusted_proxy_hops,
+                                       config.trusted_proxy_addresses)
 
 
 def report_unreachable_services(config: Config) -> None:

@@ -9,10 +9,11 @@ fills in the local platform simulator and only warns.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import logging
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,6 +52,19 @@ DEVELOPMENT_DEFAULTS = {
 }
 
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# Who may set X-Forwarded-For/-Proto (security/proxies.py): loopback and private networks,
+# i.e. nginx on the same host (deploy/nginx.conf), a container network
+# (deploy/compose.yaml) or a cluster. Narrow it to the proxy's own address where clients
+# share those networks with the app.
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12",
+                           "192.168.0.0/16", "fc00::/7")
+
+
+def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
+    """Addresses or networks ("127.0.0.1", "10.0.0.0/8"); ValueError names a bad one."""
+    return tuple(ipaddress.ip_network(value.strip(), strict=False) for value in values)
 {%- if cookiecutter.oidc %}
 OIDC_DEFAULT_SCOPE = "openid profile"
 {%- endif %}
@@ -86,8 +100,16 @@ class Config:
     # Read with cache = redis only; cli.py shows it and the rate limiter counts there.
     redis_url: str | None = dataclasses.field(default=None, repr=False)
     trusted_proxy_hops: int = 1
+    # X-Forwarded-* are read only from these peers (security/proxies.py).
+    trusted_proxy_addresses: tuple[Network, ...] = parse_networks(DEFAULT_TRUSTED_PROXIES)
     app_version: str = "0.1.0"
     health_cache_seconds: float = 5.0
+    # How often (at most) each process asks the platform whether it is there (health.py).
+    health_platform_probe_seconds: float = 10.0
+    # Logins in progress (security/rate_limits.py): per client address, and in all.
+    login_pending_per_address: int = 2000
+    login_pending_max: int = 20000
+    user_writes_per_minute: int = 120
     session_idle_minutes: int = 30
     session_max_hours: int = 8
     outbox_warn_seconds: int = 600
@@ -145,8 +167,17 @@ class Config:
             # An embedded bake ships no Redis client: it ignores REDIS_URL.
             redis_url=reader.redis_url() if CACHE_KIND == "redis" else None,
             trusted_proxy_hops=reader.integer("TRUSTED_PROXY_HOPS", default=1, minimum=0),
+            trusted_proxy_addresses=reader.networks("TRUSTED_PROXY_ADDRESSES",
+                                                    default=DEFAULT_TRUSTED_PROXIES),
             app_version=environ.get("APP_VERSION", "").strip() or _package_version(),
             health_cache_seconds=reader.number("HEALTH_CACHE_SECONDS", default=5.0, minimum=0),
+            health_platform_probe_seconds=reader.number("HEALTH_PLATFORM_PROBE_SECONDS",
+                                                        default=10.0, minimum=1),
+            login_pending_per_address=reader.integer("LOGIN_PENDING_PER_ADDRESS",
+                                                     default=2000, minimum=1),
+            login_pending_max=reader.integer("LOGIN_PENDING_MAX", default=20000, minimum=1),
+            user_writes_per_minute=reader.integer("USER_WRITES_PER_MINUTE", default=120,
+                                                  minimum=1),
             session_idle_minutes=reader.integer("SESSION_IDLE_MINUTES", default=30, minimum=1),
             session_max_hours=reader.integer("SESSION_MAX_HOURS", default=8, minimum=1),
             outbox_warn_seconds=reader.integer("OUTBOX_WARN_SECONDS", default=600, minimum=1),
@@ -204,6 +235,16 @@ class _EnvReader:
             elif require_https and parts.scheme != "https":
                 self.problems.append(f"{name} 中的 {origin!r} 必须使用 HTTPS（§8.3 b）")
         return origins
+
+    def networks(self, name: str, *, default: tuple[str, ...]) -> tuple[Network, ...]:
+        raw = self.get(name)
+        values = [item for item in raw.split(",") if item.strip()] if raw else list(default)
+        try:
+            return parse_networks(values)
+        except ValueError:
+            self.problems.append(f"{name}={raw!r} 应为英文逗号分隔的 IP 地址或网段"
+                                 "（如 127.0.0.1,10.0.0.0/8）")
+            return parse_networks(default)
 
     def digits(self, value: str, name: str) -> str:
         if value and not value.isdigit():

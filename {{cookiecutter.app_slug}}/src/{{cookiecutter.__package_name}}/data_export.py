@@ -14,23 +14,44 @@ todos link to them). Left out on purpose:
 
 The file depends on the data only (sorted keys, rows by id, no export time), so two
 exports of the same data are byte-identical and a restore can be checked with `cmp`.
-`import_data()` restores into an empty database only, after checking the whole file:
-a file with any problem changes nothing.
+It holds business data: it is written owner-only (0600), to a new file that no planted
+link can redirect, and renamed into place only once it is complete on disk.
+
+`import_data()` restores into an empty database only, after checking the whole file with
+the rules the API applies to the same fields (api/validation.py: one-line text, userids,
+no control, bidirectional or invalid characters), plus ranges for ids and times and the
+references between records. A file with any problem changes nothing, and the message
+names the record and the field.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from .api.validation import (
+    MAX_ID,
+    MAX_TIMESTAMP,
+    ONE_LINE,
+    TEXT_BLOCK,
+    USERID,
+    USERID_MAX,
+    UnsafeJSONError,
+    load_json,
+    property_problem,
+)
 from .extensions import db
 from .outbox import OutboxMessage
 
@@ -39,10 +60,15 @@ FORMAT = "ywxt-app-data"
 VERSION = 2
 APP = __name__.split(".")[0]
 ENVELOPE = ("format", "version", "app")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-# Each check returns the value to store, or raises ValueError / TypeError.
+# Each check returns the value to store, or raises ValueError whose text is the Chinese
+# reason ("不能超过 40 个字").
 Check = Callable[[Any], Any]
+# A rule across the fields of one record: raises ValueError with the Chinese reason.
+Rule = Callable[[dict], None]
+# The records a record points at: (its field, the other section's key, that record's id).
+References = Callable[[dict], Iterable[tuple[str, str, int]]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,8 +82,9 @@ class ExportSection:
     # Fields whose stored value is not JSON as it is (a date): how to write it.
     encoders: Mapping[str, Callable[[Any], Any]] = dataclasses.field(default_factory=dict)
     unique: tuple[str, ...] = ("id",)
-    # Rules across the fields of a record: raise ValueError with the Chinese reason.
-    validate: Callable[[dict], None] | None = None
+    rules: tuple[Rule, ...] = ()
+    # A record that points at another section's record must find it in the same backup.
+    references: References | None = None
 
     def records(self) -> list[dict]:
         rows = db.session.scalars(select(self.model).order_by(self.model.id))
@@ -92,27 +119,60 @@ def dumps(document: dict) -> str:
 
 
 def write_backup(path: Path, content: str) -> None:
-    """Write the file readable by its owner only, and whole or not at all."""
-    partial = path.with_name(f".{path.name}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(content)
-    os.replace(partial, path)
+    """Write the file readable by its owner only, whole or not at all, through no link.
+
+    The content goes to a new file with a random name beside `path`, created exclusively
+    and without following links (mkstemp: O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600), so a
+    link planted in the folder cannot redirect it. It is flushed to disk, then renamed over
+    `path`: a rename replaces a link at `path` itself instead of writing through it.
+    """
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                           suffix=".partial")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+        raise
+    _sync_directory(path.parent)
+
+
+def _sync_directory(folder: Path) -> None:
+    """Make the rename itself durable (POSIX: a directory entry is data of its folder)."""
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 # -- import ------------------------------------------------------------------------------
 
 
 def read_backup(path: Path) -> Any:
-    """The parsed document of a backup file, or DataImportError saying what is wrong."""
+    """The parsed document of a backup file, or DataImportError saying what is wrong.
+
+    Parsed within the API's JSON limits (depth, valid Unicode); a backup may be large.
+    """
+    raw = path.read_bytes()
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        raw.decode("utf-8")
+        return load_json(raw, max_bytes=None)
     except UnicodeDecodeError:
         raise DataImportError("备份文件不是 UTF-8 编码的文本，无法导入。") from None
+    except UnsafeJSONError as error:
+        raise DataImportError(f"备份文件{error.reason}，无法导入。") from None
     except json.JSONDecodeError as error:
         raise DataImportError(
             f"备份文件不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列），无法导入。"
         ) from None
+    except ValueError:  # NaN or Infinity, which JSON does not have
+        raise DataImportError("备份文件不是有效的 JSON（含有 NaN 或 Infinity），"
+                              "无法导入。") from None
 
 
 def import_data(document: Any, sections: Sequence[ExportSection]) -> dict[str, int]:
@@ -133,7 +193,13 @@ def import_data(document: Any, sections: Sequence[ExportSection]) -> dict[str, i
                 highest = select(func.max(section.model.id)).scalar_subquery()
                 db.session.execute(select(func.setval(sequence, highest)))
         db.session.commit()
-    except Exception:
+    except SQLAlchemyError as error:
+        # The checks above should leave nothing for the database to refuse; if it does,
+        # nothing was written (one transaction) and the operator gets a sentence.
+        db.session.rollback()
+        raise DataImportError(f"写入数据库时出错（{type(error).__name__}），"
+                              "没有导入任何数据。") from None
+    except BaseException:
         db.session.rollback()
         raise
     return {key: len(rows) for key, rows in records.items()}
@@ -161,7 +227,9 @@ def check_document(document: Any, sections: Sequence[ExportSection]) -> dict[str
         # A feature removed since the export: importing without it would lose its data.
         raise DataImportError(f"备份文件含有本应用没有的数据（{'、'.join(unknown)}），"
                               "无法导入；请在有该功能的版本中导入。")
-    return {section.key: _checked_records(document, section) for section in sections}
+    records = {section.key: _checked_records(document, section) for section in sections}
+    _check_references(records, sections)
+    return records
 
 
 def _checked_records(document: dict, section: ExportSection) -> list[dict]:
@@ -178,17 +246,40 @@ def _checked_records(document: dict, section: ExportSection) -> list[dict]:
         for name, check in section.checks.items():
             try:
                 record[name] = check(row[name])
-            except (TypeError, ValueError):
-                raise DataImportError(f"{where}的 {name} 无效，无法导入。") from None
-        if section.validate is not None:
+            except (TypeError, ValueError) as error:
+                raise DataImportError(f"{where}的 {name} 无效：{_reason(error)}，"
+                                      "无法导入。") from None
+        for rule in section.rules:
             try:
-                section.validate(record)
+                rule(record)
             except ValueError as error:
                 raise DataImportError(f"{where}{error}，无法导入。") from None
         records.append(record)
     for name in section.unique:
         _unique(records, name, section.label)
     return records
+
+
+def _reason(error: Exception) -> str:
+    reason = str(error.args[0]) if error.args and isinstance(error.args[0], str) else ""
+    return reason or "格式不对"
+
+
+def _check_references(records: Mapping[str, list[dict]],
+                      sections: Sequence[ExportSection]) -> None:
+    """Every record a record points at is in the backup (a section of this app's)."""
+    labels = {section.key: section.label for section in sections}
+    ids = {key: {record["id"] for record in rows} for key, rows in records.items()}
+    for section in sections:
+        if section.references is None:
+            continue
+        for number, record in enumerate(records[section.key], start=1):
+            for field, key, target in section.references(record):
+                # A page of a feature this app no longer has is not a record of the backup.
+                if key in ids and target not in ids[key]:
+                    raise DataImportError(
+                        f"第 {number} 条{section.label}的 {field} 指向的{labels[key]}"
+                        f"（编号 {target}）不在备份中，无法导入。")
 
 
 def _unique(records: list[dict], name: str, label: str) -> None:
@@ -201,29 +292,92 @@ def _unique(records: list[dict], name: str, label: str) -> None:
 
 # -- checks, for the sections -------------------------------------------------------------
 
+# Imported ids leave room for new records: the next id after the highest imported one must
+# still be one the routes accept (api/validation.py MAX_ID). Half the range is left free,
+# about a billion new records.
+MAX_IMPORTED_ID = MAX_ID // 2
+# A backup is taken before the import: no time in it lies ahead of now (a day of clock
+# difference between the two machines allowed).
+CLOCK_SKEW_SECONDS = 86_400
+
+
+def _whole_number(value: Any, low: int, high: int, reason: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(reason)
+    return value
+
 
 def integer(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(value)
-    return value
+    """A whole number the database's integer columns hold (0 to 2^31 - 1)."""
+    return _whole_number(value, 0, MAX_ID, f"应为 0 到 {MAX_ID} 之间的整数")
 
 
 def identifier(value: Any) -> int:
-    if integer(value) < 1:
-        raise ValueError(value)
-    return value
+    return _whole_number(value, 1, MAX_IMPORTED_ID, f"应为 1 到 {MAX_IMPORTED_ID} 之间的整数"
+                         "（导入后新建的记录还要有编号可用）")
 
 
 def optional_integer(value: Any) -> int | None:
     return None if value is None else integer(value)
 
 
-def text_field(limit: int, *, required: bool = True, pattern: re.Pattern | None = None) -> Check:
+def timestamp(value: Any) -> int:
+    """A moment in Unix seconds: after 1970, and not after the import (times are shown as
+    dates: an out-of-range one once made every list that showed it answer 500)."""
+    latest = min(MAX_TIMESTAMP, int(time.time()) + CLOCK_SKEW_SECONDS)
+    return _whole_number(value, 1, latest,
+                         f"应为 1 到 {latest} 之间的 Unix 秒数（1970 年之后、不晚于现在）")
+
+
+def optional_timestamp(value: Any) -> int | None:
+    return None if value is None else timestamp(value)
+
+
+NOT_TEXT = "含有不允许的字符（控制字符、双向控制字符或无效字符）"
+NOT_ONE_LINE = "应为一行文字，不含换行、控制字符、双向控制字符或无效字符"
+
+
+def text_field(limit: int, *, required: bool = True, pattern: str | re.Pattern = TEXT_BLOCK,
+               mismatch: str = NOT_TEXT) -> Check:
+    """Text of at most `limit` characters that matches `pattern` (by default the API's rule
+    for a block of text); `mismatch` says in Chinese what a value that does not match lacks."""
+    compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
+
     def check(value: Any) -> str:
-        if not isinstance(value, str) or len(value) > limit or (required and not value):
-            raise ValueError(value)
-        if pattern is not None and not pattern.fullmatch(value):
-            raise ValueError(value)
+        if not isinstance(value, str):
+            raise ValueError("应为文字")
+        if required and not value:
+            raise ValueError("不能为空")
+        if len(value) > limit:
+            raise ValueError(f"不能超过 {limit} 个字")
+        if not compiled.fullmatch(value):
+            raise ValueError(mismatch)
+        return value
+
+    return check
+
+
+def one_line(limit: int) -> Check:
+    """One line of text, as the API accepts a title: something besides spaces."""
+    return text_field(limit, pattern=ONE_LINE, mismatch=NOT_ONE_LINE)
+
+
+userid = text_field(USERID_MAX, pattern=USERID, mismatch="应为平台的 userid（字母、数字和 _-@.）")
+
+
+def schema_field(schema: dict, *, nullable: bool = False) -> Check:
+    """The API's own rule for this field: its property in the request body's JSON Schema.
+
+    `nullable=False` refuses null even where the API takes it as "use the default": a
+    stored record holds the value itself.
+    """
+
+    def check(value: Any) -> Any:
+        if value is None and not nullable:
+            raise ValueError("不能为 null")
+        problem = property_problem(schema, value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     return check
@@ -232,7 +386,7 @@ def text_field(limit: int, *, required: bool = True, pattern: re.Pattern | None 
 def choice(options: tuple[str, ...]) -> Check:
     def check(value: Any) -> str:
         if value not in options:
-            raise ValueError(value)
+            raise ValueError(f"只能是 {'、'.join(options)} 之一")
         return value
 
     return check
@@ -242,9 +396,22 @@ def optional_date(value: Any) -> date | None:
     if value is None:
         return None
     if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        raise ValueError(value)
-    return date.fromisoformat(value)
+        raise ValueError("应为 YYYY-MM-DD 格式的日期")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("不是存在的日期") from None
 
 
 def iso_date(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def not_before(later: str, earlier: str, reason: str) -> Rule:
+    """A rule: the time in `later`, when set, is not before the one in `earlier`."""
+
+    def rule(record: dict) -> None:
+        if record[later] is not None and record[later] < record[earlier]:
+            raise ValueError(reason)
+
+    return rule

@@ -1,12 +1,17 @@
 """Friendly failures (DB31DSJ/Z 003 §6.3.3 c): JSON for API calls, a Chinese page for people.
 
 No stack trace, exception text or internal detail ever reaches the client; the full
-error goes to the log only.
+error goes to the log only. Every error answer carries the request's id (X-Request-Id),
+and the log line about it names the same id. A client error (4xx) is one log line, never
+a traceback: a hostile client must not be able to fill the log with stacks.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+import logging
+import secrets
+
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .platform import PlatformError, PlatformRateLimited, PlatformUnavailable
@@ -27,6 +32,18 @@ FRIENDLY_MESSAGES = {
 PLATFORM_UNAVAILABLE = ("一网协同平台暂时无法访问", "平台服务暂时无法连接，请稍后重试。")
 PLATFORM_REFUSED = ("一网协同平台暂时无法完成请求", "平台暂时无法完成本次操作，请稍后重试。")
 PLATFORM_BUSY = ("操作太频繁", "平台繁忙，请稍后再试。")
+REQUEST_ID_HEADER = "X-Request-Id"
+# Client errors that ordinary use produces (an expired session, a stale link): logged at
+# INFO. The others (malformed or refused input, CSRF, limits) at WARNING.
+ROUTINE_CLIENT_ERRORS = frozenset({401, 404, 405})
+LOGGED_PATH_MAX = 200
+
+
+def request_id() -> str:
+    """This request's id, made once: it links the answer to its log line."""
+    if "request_id" not in g:
+        g.request_id = secrets.token_hex(8)
+    return g.request_id
 
 
 def wants_json() -> bool:
@@ -53,10 +70,11 @@ class FriendlyError(HTTPException):
     """An HTTP error whose Chinese title and message say exactly what went wrong."""
 
     def __init__(self, status: int, title: str, message: str,
-                 fields: dict[str, str] | None = None):
+                 fields: dict[str, str] | None = None, *, retry_after: int | None = None):
         self.code = status
         self.friendly = (title, message)
         self.fields = fields
+        self.retry_after = retry_after  # seconds, for a 429 or 503 (RFC 9110 §10.2.3)
         super().__init__(description=message)
 
 
@@ -65,31 +83,47 @@ def handle_http_error(error: HTTPException):
     title, message = getattr(error, "friendly", None) or FRIENDLY_MESSAGES.get(
         status, FRIENDLY_MESSAGES[500]
     )
+    if 400 <= status < 500:
+        level = logging.INFO if status in ROUTINE_CLIENT_ERRORS else logging.WARNING
+        current_app.logger.log(level, "client error %s %s %s request_id=%s: %s", status,
+                               request.method, request.path[:LOGGED_PATH_MAX], request_id(),
+                               message)
     response = make_response(friendly_response(status, title, message,
                                                getattr(error, "fields", None)))
+    response.headers[REQUEST_ID_HEADER] = request_id()
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
     if getattr(error, "valid_methods", None):
         # RFC 9110 §15.5.6: a 405 names the methods the resource does allow.
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response
 
 
+def with_request_id(answer: tuple) -> tuple:
+    response, status = answer
+    return response, status, {REQUEST_ID_HEADER: request_id()}
+
+
 def handle_platform_unavailable(error: PlatformUnavailable):
-    return friendly_response(ServiceUnavailable.code, *PLATFORM_UNAVAILABLE)
+    current_app.logger.warning("platform unavailable (%s) on %s request_id=%s", error.reason,
+                               error.path, request_id())
+    return with_request_id(friendly_response(ServiceUnavailable.code, *PLATFORM_UNAVAILABLE))
 
 
 def handle_platform_error(error: PlatformError):
     # The errcode goes to the log for the operator; the user gets a plain sentence.
-    current_app.logger.warning("platform error %s on %s", error.errcode, error.path)
+    current_app.logger.warning("platform error %s on %s request_id=%s", error.errcode,
+                               error.path, request_id())
     if isinstance(error, PlatformRateLimited):
-        return friendly_response(429, *PLATFORM_BUSY)
-    return friendly_response(ServiceUnavailable.code, *PLATFORM_REFUSED)
+        return with_request_id(friendly_response(429, *PLATFORM_BUSY))
+    return with_request_id(friendly_response(ServiceUnavailable.code, *PLATFORM_REFUSED))
 
 
 def handle_unexpected_error(error: Exception):
-    # A handler for Exception replaces Flask's own logging, so log it here; the
-    # user sees only the friendly page.
-    current_app.logger.error("unhandled error on %s %s", request.method, request.path,
-                             exc_info=error)
+    # A handler for Exception replaces Flask's own logging, so log it here, with the
+    # traceback (a server error is ours to fix); the user sees only the friendly page.
+    current_app.logger.error("unhandled error on %s %s request_id=%s", request.method,
+                             request.path[:LOGGED_PATH_MAX], request_id(), exc_info=error)
     return handle_http_error(InternalServerError())
 
 

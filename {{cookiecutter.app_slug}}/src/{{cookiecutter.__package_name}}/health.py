@@ -6,19 +6,32 @@ after checking. The body follows the IETF health-check draft
 "component:measurement". A failed dependency the app cannot work without (the
 database) is `fail` with HTTP 503; results are cached a few seconds so a monitor
 polling hard cannot turn the health check into load.
+
+What each status means, and after how long (README 健康检查 lists the same):
+
+- platform:responseTime: a real, light, authenticated call to the platform
+  (`PlatformClient.probe`), made at most once every HEALTH_PLATFORM_PROBE_SECONDS
+  (default 10) per process and remembered, never one per /healthz request. Unreachable,
+  or refusing the app, is `warn` (HTTP 200): pages that need no platform call work and
+  deliveries wait in the outbox. A platform outage shows within about the probe interval
+  plus HEALTH_CACHE_SECONDS.
+- outbox:backlog: the age of the oldest undelivered row and the last delivery error.
+  Older than OUTBOX_WARN_SECONDS (default 600), or any row given up, is `warn`.
+- database:responseTime: a round trip; unreachable is `fail`, HTTP 503.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app
-from sqlalchemy import text
+from flask import Blueprint, Flask, Response, current_app
+from sqlalchemy import select, text
 
 from .extensions import db
 from .openapi import (
@@ -33,8 +46,11 @@ from .openapi import (
     documented,
     obj,
 )
+from .outbox import OutboxMessage
 from .outbox.relay import backlog
-from .platform import PlatformError, PlatformUnavailable, get_client
+from .platform import PlatformError, PlatformUnavailable
+
+log = logging.getLogger(__name__)
 
 STATUS_ORDER = ("pass", "warn", "fail")
 
@@ -91,7 +107,7 @@ def timed_check(key: str, component_type: str, probe: Callable[[], object], fail
         # Expected failures give `status_on_error`; anything else (a cache that is down
         # under the token store, say) is a `fail` of this component, not a 500.
         status = status_on_error if isinstance(exc, errors) else "fail"
-        current_app.logger.warning("health check %s failed: %s", key, type(exc).__name__)
+        log.warning("health check %s failed: %s", key, type(exc).__name__)
         # The output names the failure, never the connection string or the stack.
         return CheckResult(key, component_type, status,
                            output=f"{failure}（{type(exc).__name__}）")
@@ -111,36 +127,130 @@ def check_database() -> CheckResult:
     return timed_check("database:responseTime", "datastore", probe, "数据库不可达")
 
 
-def check_platform() -> CheckResult:
-    """The platform answers and this app holds a valid access token.
+# A request that finds the first probe under way waits for it, at most this long (the
+# client's connect and read timeouts together).
+FIRST_PROBE_WAIT_SECONDS = 9.0
+
+
+def start_in_background(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="platform-probe", daemon=True).start()
+
+
+class PlatformProbe:
+    """Asks the platform whether it serves this app, at most once per `interval` seconds.
+
+    The answer is remembered and read by every /healthz in between. The first one is waited
+    for (a fresh app reports the truth from its first answer); later ones run in the
+    background (`start`) while the previous answer is served, so a platform that hangs
+    never makes /healthz hang. `on_change` is told when the status changes, so that the
+    health report's own short cache does not hide it.
 
     Down is `warn`, not `fail`: pages that need no platform call keep working and
     deliveries wait in the outbox, so taking the app out of rotation would only hurt.
     """
-    return timed_check("platform:responseTime", "system",
-                       lambda: get_client().ensure_access_token(), "一网协同平台不可达",
-                       errors=(PlatformUnavailable, PlatformError), status_on_error="warn")
+
+    KEY = "platform:responseTime"
+
+    def __init__(self, probe: Callable[[], None], interval: float, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 start: Callable[[Callable[[], None]], None] = start_in_background,
+                 on_change: Callable[[], None] | None = None):
+        self.probe = probe
+        self.interval = interval
+        self.clock = clock
+        self.start = start
+        self.on_change = on_change
+        self._lock = threading.Lock()
+        self._result: CheckResult | None = None
+        self._checked_at = 0.0
+        self._running = False
+        self._answered = threading.Event()
+
+    def result(self) -> CheckResult:
+        with self._lock:
+            due = self._result is None or self.clock() - self._checked_at >= self.interval
+            run = due and not self._running
+            first = self._result is None
+            if run:
+                self._running = True
+        if run and first:
+            self._refresh()
+        elif run:
+            self.start(self._refresh)
+        elif first:
+            self._answered.wait(FIRST_PROBE_WAIT_SECONDS)  # another request runs the first
+        with self._lock:
+            return self._stale_or(self._result)
+
+    def _refresh(self) -> None:
+        try:
+            result = timed_check(self.KEY, "system", self.probe, "一网协同平台不可达",
+                                 errors=(PlatformUnavailable, PlatformError),
+                                 status_on_error="warn")
+        except BaseException:
+            with self._lock:
+                self._running = False
+            raise
+        with self._lock:
+            self._running = False
+            changed = self._result is not None and self._result.status != result.status
+            self._result, self._checked_at = result, self.clock()
+        self._answered.set()
+        if changed and self.on_change is not None:
+            self.on_change()
+
+    def _stale_or(self, result: CheckResult | None) -> CheckResult:
+        """A probe that has not answered for three intervals is itself news."""
+        if result is None:
+            return CheckResult(self.KEY, "system", "warn",
+                               output="平台探测尚无结果（一网协同平台无响应）")
+        age = self.clock() - self._checked_at
+        if self._running and age > 3 * self.interval:
+            return CheckResult(self.KEY, "system", "warn",
+                               output=f"平台探测已 {int(age)} 秒没有结果（一网协同平台无响应）")
+        return result
+
+
+def check_platform() -> CheckResult:
+    """The platform's last probe (see PlatformProbe): remembered, not fetched per request."""
+    return current_app.extensions["platform_probe"].result()
+
+
+def last_delivery_error() -> str | None:
+    """The error of the most recently retried undelivered row, e.g. "errcode 45009"."""
+    row = db.session.execute(
+        select(OutboxMessage.last_error, OutboxMessage.kind)
+        .where(OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.next_attempt_at.desc()).limit(1)).first()
+    return f"{row.last_error}（{row.kind}）" if row else None
 
 
 def check_outbox() -> CheckResult:
-    """How long the oldest undelivered todo or message has waited, and dead rows.
+    """How long the oldest undelivered todo or message has waited, the last delivery error,
+    and rows given up.
 
-    Waiting deliveries are `warn`: the app works, but the platform has not heard yet.
+    A stuck queue is `warn`: the app works, but the platform has not heard yet.
     """
     settings = current_app.config["SETTINGS"]
     try:
         waiting = backlog()
+        error = last_delivery_error() if waiting.pending or waiting.dead else None
     except Exception as exc:  # noqa: BLE001 - the database check reports the cause
         db.session.rollback()
         return CheckResult("outbox:backlog", "component", "fail",
                            output=f"无法读取待发送队列（{type(exc).__name__}）")
-    status, output = "pass", None
+    status, notes = "pass", []
     if waiting.dead:
-        status, output = "warn", f"{waiting.dead} 条投递已放弃，需人工处理（flask outbox replay）"
-    elif waiting.oldest_age_seconds > settings.outbox_warn_seconds:
-        status, output = "warn", f"最早一条已等待 {waiting.oldest_age_seconds} 秒"
+        status = "warn"
+        notes.append(f"{waiting.dead} 条投递已放弃，需人工处理（flask outbox replay）")
+    if waiting.oldest_age_seconds > settings.outbox_warn_seconds:
+        status = "warn"
+        notes.append(f"最早一条已等待 {waiting.oldest_age_seconds} 秒"
+                     f"（超过 {settings.outbox_warn_seconds} 秒），投递停滞")
+    if error:
+        notes.append(f"最近一次投递错误：{error}")
     return CheckResult("outbox:backlog", "component", status, waiting.oldest_age_seconds, "s",
-                       output)
+                       "；".join(notes) or None)
 
 
 # The checks every app runs; `register_check` adds those of what a generation option brings.
@@ -165,7 +275,9 @@ class HealthMonitor:
         self.checks = tuple(checks)
         self.ttl = ttl
         self.clock = clock
-        self._lock = threading.Lock()
+        # Reentrant: a probe that changes status invalidates the report from within
+        # `results()` when it runs in the caller's thread.
+        self._lock = threading.RLock()
         self._cached: tuple[float, list[CheckResult]] | None = None
 
     def results(self) -> list[CheckResult]:
@@ -175,16 +287,31 @@ class HealthMonitor:
                 self._cached = (now, [check() for check in self.checks])
             return self._cached[1]
 
+    def invalidate(self) -> None:
+        """Forget the cached report: the next request runs the checks."""
+        with self._lock:
+            self._cached = None
 
-def register_check(app, check: Callable[[], CheckResult]) -> None:
+
+def register_check(app: Flask, check: Callable[[], CheckResult]) -> None:
     """Run `check` too (a cache server's round trip, say); call it before `init_app`."""
     app.extensions.setdefault("health_checks", []).append(check)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     checks = (*CHECKS, *app.extensions.get("health_checks", ()))
-    app.extensions["health"] = HealthMonitor(checks, settings.health_cache_seconds)
+    monitor = HealthMonitor(checks, settings.health_cache_seconds)
+
+    def probe() -> None:
+        # Background threads have no app context of their own (the token store and the
+        # call events it records need one).
+        with app.app_context():
+            app.extensions["ywxt"].probe()
+
+    app.extensions["health"] = monitor
+    app.extensions["platform_probe"] = PlatformProbe(
+        probe, settings.health_platform_probe_seconds, on_change=monitor.invalidate)
     app.register_blueprint(bp)
 
 

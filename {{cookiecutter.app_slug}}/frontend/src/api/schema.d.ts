@@ -16,7 +16,7 @@ export interface paths {
         put?: never;
         /**
          * 开始授权读取敏感个人信息
-         * @description 用户在本应用内同意后调用；浏览器前往 authorize_url，在平台的授权页确认（snsapi_privateinfo，§8.2 d）后回到“我的”页面。
+         * @description 用户在本应用内同意后调用；浏览器前往 authorize_url，在平台的授权页确认（snsapi_privateinfo，§8.2 d）后回到 next 指定的页面（默认“我的”页面）。授权页上须确认当前登录的用户，否则授权不生效。
          */
         post: operations["api_profile_grant_consent"];
         /** 撤回授权 */
@@ -298,7 +298,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     api_profile_grant_consent: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 授权后回到的本站页面（默认 /#/me，即“我的”）；不是本站路径时回到首页 */
+                next?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -316,6 +319,8 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     api_profile_revoke_consent: {

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, jsonify, request
 from sqlalchemy import or_, select
 
 from ..auth import current_user, login_required
-from ..auth.sessions import session_row
-from ..auth.views import SCOPE_PRIVATEINFO, begin_login, bind_browser
+from ..auth.user_ticket import current_user_ticket, drop_user_ticket
+from ..auth.views import SCOPE_PRIVATEINFO, begin_login, bind_browser, safe_next
 from ..contacts import Contact, find_contact
 from ..extensions import db
 from ..openapi import (
@@ -33,6 +31,9 @@ from .me import USER_TAG
 bp = Blueprint("api_profile", __name__, url_prefix="/api")
 
 CONTACT_LIMIT = 50
+# The 我的 page of the front end (frontend/src/router/index.ts, hash history), where the
+# consent starts: where the platform's consent page comes back to unless told otherwise.
+PROFILE_PAGE = "/#/me"
 CONTACT_QUERY_MAX = 32
 MASKS = {"mobile": mask_mobile, "email": mask_email, "address": mask_address}
 
@@ -56,10 +57,10 @@ def masked_sensitive_profile() -> dict | None:
 
     Only while the session holds a valid user_ticket, i.e. after the user's consent.
     """
-    row = session_row()
-    if row is None or not row.user_ticket or (row.user_ticket_expires_at or 0) < time.time():
+    ticket = current_user_ticket()
+    if ticket is None:
         return None
-    detail = get_client().user_detail(row.user_ticket)
+    detail = get_client().user_detail(ticket)
     return {field: mask(str(detail.get(field) or "")) for field, mask in MASKS.items()}
 
 
@@ -87,11 +88,20 @@ def profile():
 @documented(Operation(
     USER_TAG, "开始授权读取敏感个人信息", {200: answer("平台授权页的地址", AUTHORIZE_URL)},
     description="用户在本应用内同意后调用；浏览器前往 authorize_url，在平台的授权页确认"
-                "（snsapi_privateinfo，§8.2 d）后回到“我的”页面。"))
+                "（snsapi_privateinfo，§8.2 d）后回到 next 指定的页面（默认“我的”页面）。"
+                "授权页上须确认当前登录的用户，否则授权不生效。",
+    errors=(429, 503),
+    parameters=(query("next", f"授权后回到的本站页面（默认 {PROFILE_PAGE}，即“我的”）；"
+                              "不是本站路径时回到首页", {"type": "string"}),)))
 @login_required
 def grant_consent():
-    """Start the platform's consent (snsapi_privateinfo); the user agreed in the app first."""
-    url, browser = begin_login("/#/profile", scope=SCOPE_PRIVATEINFO, in_client=True)
+    """Start the platform's consent (snsapi_privateinfo); the user agreed in the app first.
+
+    The answer comes back to the page the consent started from: `next`, by default 我的.
+    """
+    requested = request.args.get("next")
+    back = safe_next(requested) if requested else PROFILE_PAGE
+    url, browser = begin_login(back, scope=SCOPE_PRIVATEINFO, in_client=True)
     return bind_browser(jsonify(authorize_url=url), browser)
 
 
@@ -100,10 +110,7 @@ def grant_consent():
 @login_required
 def revoke_consent():
     withdraw_consent(current_user().userid)
-    row = session_row()
-    if row is not None:
-        row.user_ticket = row.user_ticket_expires_at = None
-        db.session.commit()
+    drop_user_ticket()
     return "", 204
 
 

@@ -72,20 +72,14 @@ def _limits() -> tuple[int, int]:
     return settings.session_idle_minutes * 60, settings.session_max_hours * 3600
 
 
-USER_TICKET_SECONDS = 1800  # the platform's user_ticket lifetime
-
-
-def start_session(response: Response, userid: str, display_name: str,
-                  user_ticket: str | None = None) -> CurrentUser:
+def start_session(response: Response, userid: str, display_name: str) -> CurrentUser:
     """Log the browser in with a brand-new session id; any session it held ends."""
     now = int(time.time())
     end_session(response)  # session rotation: never keep an id from before login
     purge_expired(now)
     token = secrets.token_urlsafe(32)
     row = LoginSession(token_digest=digest(token), userid=userid, display_name=display_name,
-                       csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now,
-                       user_ticket=user_ticket,
-                       user_ticket_expires_at=now + USER_TICKET_SECONDS if user_ticket else None)
+                       csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now)
     db.session.add(row)
     db.session.commit()
     set_cookie(response, SESSION_COOKIE, token)

@@ -14,6 +14,8 @@ and comes back to /auth/oidc/callback (auth/oidc.py), through the same pending l
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 import string
@@ -21,9 +23,9 @@ import time
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, make_response, redirect, request
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
-from ..errors import FriendlyError
+from ..errors import FriendlyError, request_id
 from ..extensions import db
 from ..openapi import (
     CSRF,
@@ -36,10 +38,18 @@ from ..openapi import (
     documented,
     query,
 )
-from ..platform import InvalidCode, NotAMember, get_client
+from ..platform import Identity, InvalidCode, NotAMember, get_client
 from ..privacy.consent import record_consent
 from .models import PendingLogin, digest
-from .sessions import clear_cookie, cookie_name, end_session, set_cookie, start_session
+from .sessions import (
+    clear_cookie,
+    cookie_name,
+    current_user,
+    end_session,
+    set_cookie,
+    start_session,
+)
+from .user_ticket import keep_user_ticket
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 # app.extensions key of a login provider for plain browsers: `begin_login(next) -> (url, browser)`.
@@ -109,9 +119,41 @@ SCOPE_BASE = "snsapi_base"
 SCOPE_PRIVATEINFO = "snsapi_privateinfo"
 
 
+def address_digest(address: str) -> str:
+    """The client address as a keyed digest: countable, not kept (§8.2 b 按应获得)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def admit_pending_login(now: int) -> str:
+    """The origin to record for a new login in progress, or a 429 / 503 past the caps.
+
+    What a flood of /auth/login fills is this table, so the limit counts its live rows:
+    LOGIN_PENDING_PER_ADDRESS from one client address (a whole building behind one
+    egress address logs in fine: a completed login frees its row at once) and
+    LOGIN_PENDING_MAX in all (security/rate_limits.py explains the limits).
+    """
+    settings = current_app.config["SETTINGS"]
+    origin = address_digest(request.remote_addr or "")
+    live = PendingLogin.expires_at >= now
+    mine, soonest = db.session.execute(
+        select(func.count(), func.min(PendingLogin.expires_at))
+        .where(PendingLogin.origin == origin, live)).one()
+    if mine >= settings.login_pending_per_address:
+        raise FriendlyError(429, "登录请求太多", "从您所在网络发起、尚未完成的登录太多，"
+                            "请稍后再试。", retry_after=max(1, soonest - now + 1))
+    total = db.session.scalar(select(func.count()).select_from(PendingLogin).where(live))
+    if total >= settings.login_pending_max:
+        raise FriendlyError(503, "登录繁忙", "同时进行中的登录太多，请稍后再试。",
+                            retry_after=60)
+    return origin
+
+
 def save_pending_login(state: str, next_path: str, *, scope: str,
                        code_verifier: str | None = None, nonce: str | None = None) -> str:
     """Keep a login in progress on the server; return the token that binds it to this browser."""
+    now = int(time.time())
+    origin = admit_pending_login(now)
     browser = secrets.token_urlsafe(32)
     db.session.add(PendingLogin(
         state=state,
@@ -120,7 +162,8 @@ def save_pending_login(state: str, next_path: str, *, scope: str,
         scope=scope,
         code_verifier=code_verifier,
         nonce=nonce,
-        expires_at=int(time.time()) + STATE_LIFETIME_SECONDS,
+        origin=origin,
+        expires_at=now + STATE_LIFETIME_SECONDS,
     ))
     db.session.commit()
     return browser
@@ -144,7 +187,7 @@ def bind_browser(response: Response, browser: str) -> Response:
 @documented(Operation(
     TAG, "开始登录",
     {302: REDIRECT | {"description": "前往平台的授权页（平台客户端内）或网页登录页"}},
-    errors=(429,), login=False, page=True,
+    errors=(429, 503), login=False, page=True,
     parameters=(query("next", "登录后回到的本站路径；不是本站路径时回到首页",
                       {"type": "string"}),)))
 def login() -> Response:
@@ -178,9 +221,11 @@ def take_pending_login(state: str | None) -> PendingLogin:
 
 @bp.get("/callback")
 @documented(Operation(
-    TAG, "平台登录后的回调", {302: REDIRECT | {"description": "已登录，回到 next"}},
-    errors=(400, 403, *PLATFORM_ERRORS), login=False, page=True,
-    business_rule="state 须是本应用在本浏览器发出、5 分钟内未用过的",
+    TAG, "平台登录后的回调",
+    {302: REDIRECT | {"description": "已登录（或已授权），回到 next"}},
+    errors=(400, 401, 403, *PLATFORM_ERRORS), login=False, page=True,
+    business_rule="state 须是本应用在本浏览器发出、5 分钟内未用过的；"
+                  "授权（snsapi_privateinfo）的回调须属于当前会话的用户",
     parameters=(STATE, query("code", "平台的一次性登录码；缺少表示用户取消了授权",
                              {"type": "string"}))))
 def callback() -> Response:
@@ -196,12 +241,38 @@ def callback() -> Response:
         raise BAD_CODE from None
     except NotAMember:
         raise FriendlyError(403, "无法登录", "只有本单位成员可以使用本应用。") from None
+    if pending.scope == SCOPE_PRIVATEINFO:
+        return finish_consent(pending, identity)
     profile = client.get_user(identity.userid)
     response = make_response(redirect(pending.next_path))
-    start_session(response, identity.userid, str(profile.get("name") or identity.userid),
-                  user_ticket=identity.user_ticket if pending.scope == SCOPE_PRIVATEINFO else None)
-    if pending.scope == SCOPE_PRIVATEINFO and identity.user_ticket:
-        record_consent(identity.userid)
+    start_session(response, identity.userid, str(profile.get("name") or identity.userid))
+    return finished(response)
+
+
+def finish_consent(pending: PendingLogin, identity: Identity) -> Response:
+    """The platform's consent page answered (§8.2 d): the ticket joins THIS session.
+
+    Consent is not a login. It belongs to the user already logged in here: an answer for
+    anyone else (another user picked on the platform's page) is refused and logged, and
+    the session stays as it was.
+    """
+    user = current_user()
+    if user is None:
+        raise FriendlyError(401, "登录已失效", "请重新从一网协同进入应用，再到“我的”页面授权。")
+    if identity.userid != user.userid:
+        current_app.logger.warning(
+            "consent refused: answered for %s, the session belongs to %s request_id=%s",
+            identity.userid, user.userid, request_id())
+        raise FriendlyError(403, "授权未生效", "授权页上确认的不是当前登录的用户，"
+                            "本次授权没有生效；您仍以原来的身份登录。")
+    # No ticket: the user is outside the app's visible range, or the platform gave none.
+    if identity.user_ticket and keep_user_ticket(identity.user_ticket):
+        record_consent(user.userid)
+    return finished(make_response(redirect(pending.next_path)))
+
+
+def finished(response: Response) -> Response:
+    """The login (or consent) is over: its browser binding goes, nothing is cached."""
     clear_cookie(response, LOGIN_COOKIE)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -54,6 +54,8 @@ DEFAULT_PATHS: dict[str, str] = {
     "message_recall": "/cgi-bin/message/recall",
     "appchat_create": "/cgi-bin/appchat/create",
     "appchat_send": "/cgi-bin/appchat/send",
+    # No parameters and a short answer, but it needs the access token: the health probe.
+    "api_domain_ip": "/cgi-bin/get_api_domain_ip",
     # The platform's own APIs: the standard gives no paths, contract.json holds the defaults
     # ("confirm with the platform operator").
     "todo_add": contract_path("todo_add"),
@@ -368,6 +370,15 @@ class PlatformClient:
         # 400 fetches/h per corp, 100/h per app: every worker shares one cached ticket.
         return self._store.get(self._keys[kind],
                                lambda: self._fetch_expiring(TICKET_APIS[kind], "ticket"))
+
+    def probe(self) -> None:
+        """A light authenticated read, for the health check (DB31DSJ/Z 003 §6.2.4 d).
+
+        It goes the way every call goes, with the shared cached token (refreshed once if
+        the platform refuses it), so it shows a platform that is down, busy or refusing
+        this app, while a cached token alone would say nothing for two hours.
+        """
+        self._call("api_domain_ip")
 
     def ensure_access_token(self) -> None:
         """Make sure a valid access token is cached, fetching one only if needed (health)."""

@@ -1,13 +1,15 @@
-"""Security policy of the app: headers, rate limits, and the TLS context for gunicorn."""
+"""Security policy of the app: headers, hostile bodies, rate limits, trusted proxies, and the
+TLS context for gunicorn."""
 
 from flask import Flask
 
-from . import headers, rate_limits
+from . import bodies, headers, rate_limits
 from .headers import content_security_policy
 
 __all__ = ["content_security_policy", "init_app"]
 
 
 def init_app(app: Flask) -> None:
+    bodies.init_app(app)
     headers.init_app(app)
     rate_limits.init_app(app)

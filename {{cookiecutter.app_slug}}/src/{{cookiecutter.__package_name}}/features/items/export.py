@@ -1,4 +1,8 @@
-"""事项's section of the data backup (`flask data export` / `import`, DB31DSJ/Z 003 §7.4)."""
+"""事项's section of the data backup (`flask data export` / `import`, DB31DSJ/Z 003 §7.4).
+
+Fields a person types are checked with the API's own schema (schemas.NEW_ITEM): a backup
+cannot bring in a title that POST /api/items would refuse.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,21 @@ from ...data_export import (
     ExportSection,
     choice,
     identifier,
-    integer,
     iso_date,
+    not_before,
+    one_line,
     optional_date,
-    optional_integer,
+    optional_timestamp,
+    schema_field,
     text_field,
+    timestamp,
+    userid,
 )
-from .models import DESCRIPTION_MAX, DONE, OPEN, PRIORITIES, TITLE_MAX, Item
+from .models import DONE, OPEN, Item
+from .schemas import NEW_ITEM
 
 TASK_NUM = re.compile(r"[A-Za-z0-9_\-]{1,64}")  # Appendix C taskNum
+TYPED = NEW_ITEM["properties"]
 
 
 def status_matches_completion(record: dict) -> None:
@@ -30,20 +40,21 @@ SECTION = ExportSection(
     model=Item,
     checks={
         "id": identifier,
-        "title": text_field(TITLE_MAX),
-        "description": text_field(DESCRIPTION_MAX, required=False),
+        "title": schema_field(TYPED["title"]),
+        "description": schema_field(TYPED["description"]),
         "status": choice((OPEN, DONE)),
-        "priority": choice(PRIORITIES),
+        "priority": schema_field(TYPED["priority"]),
         "due_date": optional_date,
-        "creator_userid": text_field(64),
-        "creator_name": text_field(64),
-        "assignee_userid": text_field(64),
-        "assignee_name": text_field(64),
-        "task_num": text_field(64, pattern=TASK_NUM),
-        "created_at": integer,
-        "completed_at": optional_integer,
+        "creator_userid": userid,
+        "creator_name": one_line(64),
+        "assignee_userid": schema_field(TYPED["assignee_userid"]),
+        "assignee_name": one_line(64),
+        "task_num": text_field(64, pattern=TASK_NUM, mismatch="应为 1-64 位字母、数字、_ 或 -"),
+        "created_at": timestamp,
+        "completed_at": optional_timestamp,
     },
     encoders={"due_date": iso_date},
     unique=("id", "task_num"),
-    validate=status_matches_completion,
+    rules=(status_matches_completion,
+           not_before("completed_at", "created_at", "的办结时间早于创建时间")),
 )

@@ -6,7 +6,7 @@ The same objects go into the interface document (openapi.py assembles it) and in
 
 from __future__ import annotations
 
-from ...api.validation import END, ONE_LINE, USERID, USERID_MAX
+from ...api.validation import ONE_LINE, TEXT_BLOCK, USERID, USERID_MAX
 from ...openapi import ID, MAYBE_TIME, TEXT, TIME, Component, Tag, array, obj
 from .models import DESCRIPTION_MAX, DONE, OPEN, PRIORITIES, TITLE_MAX
 from .service import LIST_LIMIT
@@ -26,7 +26,7 @@ NEW_ITEM = {
         },
         "description": {
             "type": ["string", "null"], "maxLength": DESCRIPTION_MAX,
-            "pattern": r"^[^\u0000]*" + END,
+            "pattern": TEXT_BLOCK,
             "description": f"说明，不超过 {DESCRIPTION_MAX} 个字", "examples": ["请于周五前报送。"],
             "x-messages": {"maxLength": f"说明不能超过 {DESCRIPTION_MAX} 个字",
                            "default": "说明应为文字"},

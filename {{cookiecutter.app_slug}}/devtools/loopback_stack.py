@@ -269,7 +269,8 @@ class LoopbackStack:
                  version: str = "1.0.0", relay: bool = True,
                  app_factory: str = f"{PACKAGE}:create_app",
                  shared_instance: bool = CACHE != "redis",
-                 sim_env: dict[str, str] | None = None):
+                 sim_env: dict[str, str] | None = None,
+                 app_settings: dict[str, str] | None = None):
         self.workdir = Path(workdir)
         self.workers = workers
         self.instance_count = instances
@@ -278,6 +279,7 @@ class LoopbackStack:
         self.app_factory = app_factory
         self.shared_instance = shared_instance
         self.sim_env = sim_env or {}
+        self.app_settings = app_settings or {}  # on top of app_env's production settings
         self.services: list[Service] = []
         self.instances: list[AppInstance] = []
         self.cleanups: list[Callable[[], None]] = []
@@ -420,7 +422,7 @@ class LoopbackStack:
         }
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url
-        return env
+        return {**env, **self.app_settings}
 
     def flask(self, *args: str) -> str:
         """Run a `flask` command of the app (migrations, contacts sync); returns its output."""

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from alembic.config import Config as AlembicConfig
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
@@ -33,6 +36,12 @@ from .features import Feature
 from .privacy import log_filter
 
 APP_NAME = "{{ cookiecutter.app_name }}"
+
+
+class ReadableJSONProvider(DefaultJSONProvider):
+    """JSON answers keep Chinese messages readable instead of \\uXXXX escapes."""
+
+    ensure_ascii = False
 
 
 def create_app(config: Config | None = None, *, instance_path: str | None = None,
@@ -68,17 +77,18 @@ def configure(app: Flask, config: Config) -> None:
         MAX_CONTENT_LENGTH=1024 * 1024,
         PREFERRED_URL_SCHEME="https" if config.app_base_url.startswith("https") else "http",
     )
-    app.json.ensure_ascii = False  # Chinese messages stay readable in JSON answers
+    app.json = ReadableJSONProvider(app)
     app.jinja_env.globals["app_name"] = APP_NAME
     # The instance folder holds the embedded database and the platform token cache.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if config.trusted_proxy_hops:
         # Behind nginx: trust X-Forwarded-For/-Proto from exactly this many proxies.
         hops = config.trusted_proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops)
 
 
-def engine_options(database_url: str) -> dict:
+def engine_options(database_url: str) -> dict[str, Any]:
     """Short connect timeouts so a dead database makes /healthz fail fast instead of hang."""
     if database_url.startswith("postgresql"):
         return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
@@ -96,16 +106,18 @@ def register_extensions(app: Flask) -> None:
     health.init_app(app)
 
 
-@migrate.configure
-def with_feature_migrations(alembic_config):
+def with_feature_migrations(alembic_config: AlembicConfig) -> AlembicConfig:
     """Alembic reads the core's migrations and each feature's own branch (Flask-Migrate
     calls this for every `flask db` command)."""
-    core = Path(alembic_config.get_main_option("script_location")) / "versions"
+    core = Path(alembic_config.get_main_option("script_location", "migrations")) / "versions"
     folders = [core, *features.migration_folders()]
     alembic_config.set_main_option("path_separator", "os")
     alembic_config.set_main_option("version_locations",
                                    os.pathsep.join(str(folder) for folder in folders))
     return alembic_config
+
+
+migrate.configure(with_feature_migrations)
 
 
 def register_blueprints(app: Flask, installed_features: Sequence[Feature]) -> None:

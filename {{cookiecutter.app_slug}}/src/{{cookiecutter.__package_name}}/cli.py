@@ -175,7 +175,7 @@ def migration_group() -> click.Group:
     for param in upgrade.params:
         if param.name == "revision":
             param.default = "heads"
-    group = copy.copy(flask_migrate_group)
+    group: click.Group = copy.copy(flask_migrate_group)
     group.commands = {**flask_migrate_group.commands, "upgrade": upgrade}
     return group
 

@@ -153,10 +153,10 @@ def login() -> Response:
     if provider is not None and not in_client:
         # OIDC_ISSUER is set: a plain browser logs in at the OpenID Connect provider.
         target, browser = provider.begin_login(next_path)
-        return bind_browser(redirect(target), browser)
+        return bind_browser(make_response(redirect(target)), browser)
 {%- endif %}
     target, browser = begin_login(next_path, scope=SCOPE_BASE, in_client=in_client)
-    return bind_browser(redirect(target), browser)
+    return bind_browser(make_response(redirect(target)), browser)
 
 
 def take_pending_login(state: str | None) -> PendingLogin:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from devtools.loopback_stack import wait_until
+
 from tests.test_stack import pytestmark, stack  # noqa: F401 - the fixture and its skip
 
 

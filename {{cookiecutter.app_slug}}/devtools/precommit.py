@@ -142,8 +142,11 @@ def remind_template_update(run: Runner | None = None) -> str | None:
     if "out of date" in output:
         return ("提醒：本应用所用的模板已有更新。方便时运行 `.venv/bin/cruft diff` 查看、"
                 "`.venv/bin/cruft update` 合并（本次提交不受影响）。")
-    last = output.strip().splitlines()[-1:] or ["无输出"]
-    return f"提醒：未能检查模板是否有更新（可能无法访问模板仓库）：{last[0]}"
+    # cruft prints a traceback: its exception line says why better than its last line.
+    errors = re.findall(r"^\w+(?:Error|Exception|Repository)\b.*$", output, flags=re.MULTILINE)
+    lines = [line.strip() for line in output.splitlines() if len(line.strip()) > 2]
+    reason = (errors or lines or ["无输出"])[-1]
+    return f"提醒：未能检查模板是否有更新（可能无法访问模板仓库）：{reason}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -117,13 +117,17 @@ def test_template_reminder_speaks_only_when_the_template_moved_on():
     assert moved is not None and "cruft update" in moved
 
 
-@pytest.mark.parametrize("run", [
-    completed(1, "", "git clone failed: Could not resolve host"),
-    completed(1),
+@pytest.mark.parametrize(("run", "reason"), [
+    (completed(1, "", "╭─ Traceback ─╮\n│ ... │\nInvalidCookiecutterRepository: Unable to "
+                      "clone\n'/srv/template' does not exist\n'\n"),
+     "InvalidCookiecutterRepository: Unable to clone"),
+    (completed(1, "", "fatal: could not resolve host\n"), "fatal: could not resolve host"),
+    (completed(1), "无输出"),
 ])
-def test_template_reminder_says_when_it_cannot_check(run):
+def test_template_reminder_says_why_it_cannot_check(run, reason):
     reminder = remind_template_update(run)
     assert reminder is not None and "未能检查" in reminder
+    assert reminder.endswith(reason)
 
 
 def test_template_reminder_never_blocks_a_commit(monkeypatch, capsys):

@@ -14,6 +14,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
@@ -266,7 +267,7 @@ class _EnvReader:
         return value
 {%- if cookiecutter.oidc %}
 
-    def option_settings(self, *, require_https: bool) -> dict[str, str]:
+    def option_settings(self, *, require_https: bool) -> dict[str, Any]:
         """OIDC_* settings (the oidc option); optional until OIDC_ISSUER is set, then checked
         together."""
         issuer = self.get("OIDC_ISSUER")
@@ -293,7 +294,7 @@ class _EnvReader:
         return settings
 {%- else %}
 
-    def option_settings(self, *, require_https: bool) -> dict[str, str]:
+    def option_settings(self, *, require_https: bool) -> dict[str, Any]:
         """The settings of options this app was generated without: none."""
         return {}
 {%- endif %}

@@ -51,15 +51,15 @@ class ExportSection:
 
     key: str                     # the document's key, e.g. "leave"
     label: str                   # 中文 name for messages, e.g. "请假申请"
-    model: type                  # the db.Model, with an integer primary key `id`
+    model: type[Any]             # the Model subclass, with an integer primary key `id`
     checks: Mapping[str, Check]  # every field, and how an imported value is checked
     # Fields whose stored value is not JSON as it is (a date): how to write it.
     encoders: Mapping[str, Callable[[Any], Any]] = dataclasses.field(default_factory=dict)
     unique: tuple[str, ...] = ("id",)
     # Rules across the fields of a record: raise ValueError with the Chinese reason.
-    validate: Callable[[dict], None] | None = None
+    validate: Callable[[dict[str, Any]], None] | None = None
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         rows = db.session.scalars(select(self.model).order_by(self.model.id))
         return [{name: self.encoders.get(name, _as_is)(getattr(row, name))
                  for name in self.checks} for row in rows]
@@ -76,7 +76,7 @@ def _as_is(value: Any) -> Any:
 # -- export ------------------------------------------------------------------------------
 
 
-def export_data(sections: Sequence[ExportSection]) -> dict:
+def export_data(sections: Sequence[ExportSection]) -> dict[str, Any]:
     """The app's own data as one JSON-ready document."""
     return {"format": FORMAT, "version": VERSION, "app": APP,
             **{section.key: section.records() for section in sections}}
@@ -87,7 +87,7 @@ def describe_counts(sections: Sequence[ExportSection], counts: Mapping[str, int]
     return "、".join(f"{section.label} {counts.get(section.key, 0)} 条" for section in sections)
 
 
-def dumps(document: dict) -> str:
+def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
@@ -145,7 +145,8 @@ def database_is_empty(sections: Sequence[ExportSection]) -> bool:
                    for model in models)
 
 
-def check_document(document: Any, sections: Sequence[ExportSection]) -> dict[str, list[dict]]:
+def check_document(document: Any,
+                   sections: Sequence[ExportSection]) -> dict[str, list[dict[str, Any]]]:
     """Each section's rows of a backup, every field checked; or DataImportError."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DataImportError("文件不是本应用导出的数据备份（缺少 format 标记），无法导入。")
@@ -164,7 +165,7 @@ def check_document(document: Any, sections: Sequence[ExportSection]) -> dict[str
     return {section.key: _checked_records(document, section) for section in sections}
 
 
-def _checked_records(document: dict, section: ExportSection) -> list[dict]:
+def _checked_records(document: dict[str, Any], section: ExportSection) -> list[dict[str, Any]]:
     # A section missing from the file: the feature came after the export; it has no rows.
     rows = document.get(section.key, [])
     if not isinstance(rows, list):
@@ -191,8 +192,8 @@ def _checked_records(document: dict, section: ExportSection) -> list[dict]:
     return records
 
 
-def _unique(records: list[dict], name: str, label: str) -> None:
-    seen: set = set()
+def _unique(records: list[dict[str, Any]], name: str, label: str) -> None:
+    seen: set[Any] = set()
     for number, record in enumerate(records, start=1):
         if record[name] in seen:
             raise DataImportError(f"第 {number} 条{label}的 {name} 与前面重复，无法导入。")
@@ -209,16 +210,18 @@ def integer(value: Any) -> int:
 
 
 def identifier(value: Any) -> int:
-    if integer(value) < 1:
+    number = integer(value)
+    if number < 1:
         raise ValueError(value)
-    return value
+    return number
 
 
 def optional_integer(value: Any) -> int | None:
     return None if value is None else integer(value)
 
 
-def text_field(limit: int, *, required: bool = True, pattern: re.Pattern | None = None) -> Check:
+def text_field(limit: int, *, required: bool = True,
+               pattern: re.Pattern[str] | None = None) -> Check:
     def check(value: Any) -> str:
         if not isinstance(value, str) or len(value) > limit or (required and not value):
             raise ValueError(value)
@@ -231,7 +234,7 @@ def text_field(limit: int, *, required: bool = True, pattern: re.Pattern | None 
 
 def choice(options: tuple[str, ...]) -> Check:
     def check(value: Any) -> str:
-        if value not in options:
+        if not isinstance(value, str) or value not in options:
             raise ValueError(value)
         return value
 

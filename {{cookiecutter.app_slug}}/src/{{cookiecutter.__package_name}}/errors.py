@@ -6,7 +6,15 @@ error goes to the log only.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .platform import PlatformError, PlatformRateLimited, PlatformUnavailable
@@ -38,12 +46,12 @@ def wants_json() -> bool:
 
 
 def friendly_response(status: int, title: str, message: str,
-                      fields: dict[str, str] | None = None):
+                      fields: dict[str, str] | None = None) -> tuple[Response | str, int]:
     if wants_json():
-        error = {"status": status, "title": title, "message": message}
+        error: dict[str, object] = {"status": status, "title": title, "message": message}
         if fields:
             error["fields"] = fields  # which input to fix, for the form to show
-        response = jsonify(error=error)
+        response: Response | str = jsonify(error=error)
     else:
         response = render_template("error.html", status=status, title=title, message=message)
     return response, status
@@ -60,24 +68,25 @@ class FriendlyError(HTTPException):
         super().__init__(description=message)
 
 
-def handle_http_error(error: HTTPException):
+def handle_http_error(error: HTTPException) -> Response:
     status = error.code or 500
     title, message = getattr(error, "friendly", None) or FRIENDLY_MESSAGES.get(
         status, FRIENDLY_MESSAGES[500]
     )
     response = make_response(friendly_response(status, title, message,
                                                getattr(error, "fields", None)))
-    if getattr(error, "valid_methods", None):
+    allowed = getattr(error, "valid_methods", None)
+    if allowed:
         # RFC 9110 §15.5.6: a 405 names the methods the resource does allow.
-        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        response.headers["Allow"] = ", ".join(sorted(allowed))
     return response
 
 
-def handle_platform_unavailable(error: PlatformUnavailable):
+def handle_platform_unavailable(error: PlatformUnavailable) -> tuple[Response | str, int]:
     return friendly_response(ServiceUnavailable.code, *PLATFORM_UNAVAILABLE)
 
 
-def handle_platform_error(error: PlatformError):
+def handle_platform_error(error: PlatformError) -> tuple[Response | str, int]:
     # The errcode goes to the log for the operator; the user gets a plain sentence.
     current_app.logger.warning("platform error %s on %s", error.errcode, error.path)
     if isinstance(error, PlatformRateLimited):
@@ -85,7 +94,7 @@ def handle_platform_error(error: PlatformError):
     return friendly_response(ServiceUnavailable.code, *PLATFORM_REFUSED)
 
 
-def handle_unexpected_error(error: Exception):
+def handle_unexpected_error(error: Exception) -> Response:
     # A handler for Exception replaces Flask's own logging, so log it here; the
     # user sees only the friendly page.
     current_app.logger.error("unhandled error on %s %s", request.method, request.path,

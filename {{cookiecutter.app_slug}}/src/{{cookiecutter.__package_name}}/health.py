@@ -16,8 +16,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Flask, Response, current_app
 from sqlalchemy import text
 
 from .extensions import db
@@ -70,8 +71,9 @@ class CheckResult:
     output: str | None = None
     time: str = dataclasses.field(default_factory=lambda: datetime.now(UTC).isoformat())
 
-    def as_json(self) -> dict:
-        item = {"componentType": self.component_type, "status": self.status, "time": self.time}
+    def as_json(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"componentType": self.component_type, "status": self.status,
+                                "time": self.time}
         if self.observed_value is not None:
             item["observedValue"] = self.observed_value
             item["observedUnit"] = self.observed_unit
@@ -176,19 +178,19 @@ class HealthMonitor:
             return self._cached[1]
 
 
-def register_check(app, check: Callable[[], CheckResult]) -> None:
+def register_check(app: Flask, check: Callable[[], CheckResult]) -> None:
     """Run `check` too (a cache server's round trip, say); call it before `init_app`."""
     app.extensions.setdefault("health_checks", []).append(check)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     checks = (*CHECKS, *app.extensions.get("health_checks", ()))
     app.extensions["health"] = HealthMonitor(checks, settings.health_cache_seconds)
     app.register_blueprint(bp)
 
 
-def _health_response(body: dict, http_status: int) -> Response:
+def _health_response(body: dict[str, Any], http_status: int) -> Response:
     response = Response(json.dumps(body, ensure_ascii=False), http_status, mimetype=HEALTH_JSON)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -213,7 +215,7 @@ def healthz() -> Response:
     settings = current_app.config["SETTINGS"]
     results = current_app.extensions["health"].results()
     status = overall_status(results)
-    checks: dict[str, list[dict]] = {}
+    checks: dict[str, list[dict[str, Any]]] = {}
     for result in results:
         checks.setdefault(result.key, []).append(result.as_json())
     body = {

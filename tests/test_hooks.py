@@ -541,6 +541,27 @@ def test_remove_demo_feature_drops_both_halves_and_its_registration_line(working
     }
 
 
+@pytest.mark.parametrize(
+    ("ci", "kept"),
+    [
+        ("gitlab", {".gitlab-ci.yml", "ci/debian-packages.sh"}),
+        ("github", {".github/workflows/ci.yml", ".github/workflows/inspection.yml",
+                    "ci/debian-packages.sh"}),
+        ("none", set()),
+    ],
+)
+def test_remove_ci_files_keeps_only_the_chosen_pipeline(working_directory, ci, kept):
+    pipeline_files = {".gitlab-ci.yml", ".github/workflows/ci.yml",
+                      ".github/workflows/inspection.yml", "ci/debian-packages.sh"}
+    for path in (*pipeline_files, "Makefile"):
+        (working_directory / path).parent.mkdir(parents=True, exist_ok=True)
+        (working_directory / path).write_text("x", encoding="utf-8")
+    post_gen.remove_ci_files(ci)
+    post_gen.remove_ci_files(ci)  # idempotent
+    assert set(tree(working_directory)) == kept | {"Makefile"}
+    assert (working_directory / ".github").exists() == (ci == "github")
+
+
 def test_set_flag_replaces_every_sentinel(tmp_path):
     path = tmp_path / ".env"
     path.write_text("A=!!!SET X!!!\nB=!!!SET X!!!\nC=keep\n", encoding="utf-8")

@@ -201,4 +201,5 @@ def test_a_checkout_adds_the_toolkit_commands_and_production_has_the_apps_only(t
     in_production = flask_commands(project_copy(tmp_path / "image"), tmp_path)
     assert {"db", "outbox", "contacts", "settings"} <= in_production
     assert "compliance" in in_checkout
+    # The self-test and the feature scaffold (devtools/cli.py) exist only in a checkout.
     assert in_checkout - in_production == {"compliance", "feature"}

@@ -7,8 +7,12 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
+from alembic.config import Config as AlembicConfig
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 
 from . import (
@@ -34,6 +38,12 @@ from .security.files import protect_files_at_rest
 from .security.proxies import TrustedProxyFix
 
 APP_NAME = "{{ cookiecutter.app_name }}"
+
+
+class ReadableJSONProvider(DefaultJSONProvider):
+    """JSON answers keep Chinese messages readable instead of \\uXXXX escapes."""
+
+    ensure_ascii = False
 
 
 def create_app(config: Config | None = None, *, instance_path: str | None = None,
@@ -70,7 +80,7 @@ def configure(app: Flask, config: Config) -> None:
         MAX_CONTENT_LENGTH=1024 * 1024,
         PREFERRED_URL_SCHEME="https" if config.app_base_url.startswith("https") else "http",
     )
-    app.json.ensure_ascii = False  # Chinese messages stay readable in JSON answers
+    app.json = ReadableJSONProvider(app)
     app.jinja_env.globals["app_name"] = APP_NAME
     # The instance folder holds the embedded database and the platform token cache:
     # owner-only, as is every file the process writes from here on (§8.2).
@@ -78,8 +88,8 @@ def configure(app: Flask, config: Config) -> None:
     if config.trusted_proxy_hops:
         # Behind nginx: X-Forwarded-For/-Proto through exactly this many proxies, and only
         # when the request comes from one of them.
-        app.wsgi_app = TrustedProxyFix(app.wsgi_app, config.trusted_proxy_hops,
-                                       config.trusted_proxy_addresses)
+        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, config.trusted_proxy_hops, config.trusted_proxy_addresses)
 
 
 def report_unreachable_services(config: Config) -> None:
@@ -92,7 +102,8 @@ def report_unreachable_services(config: Config) -> None:
     """
     previous = sys.excepthook
 
-    def hook(kind, error, traceback):
+    def hook(kind: type[BaseException], error: BaseException,
+             traceback: TracebackType | None) -> None:
         line = unreachable_service_line(error, config)
         if line is None:
             previous(kind, error, traceback)
@@ -100,7 +111,7 @@ def report_unreachable_services(config: Config) -> None:
             print(line, file=sys.stderr)
 
     if not getattr(sys.excepthook, "reports_services", False):
-        hook.reports_services = True
+        hook.reports_services = True  # type: ignore[attr-defined]
         sys.excepthook = hook
 
 
@@ -115,10 +126,11 @@ def unreachable_service_line(error: BaseException, config: Config) -> str | None
         return (f"无法连接数据库（DATABASE_URL={url}）：{reason}。开发时 make dev 会启动本机"
                 "开发数据库；否则请检查 .env 中的 DATABASE_URL 和数据库服务")
     store = import_module(f"{__name__}.{config.cache}_store")
-    return getattr(store, "unreachable_line", lambda error: None)(error)
+    line: str | None = getattr(store, "unreachable_line", lambda error: None)(error)
+    return line
 
 
-def engine_options(database_url: str) -> dict:
+def engine_options(database_url: str) -> dict[str, Any]:
     """Short connect timeouts so a dead database makes /healthz fail fast instead of hang."""
     if database_url.startswith("postgresql"):
         return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
@@ -136,7 +148,7 @@ def use_write_ahead_log(app: Flask) -> None:
         event.listen(engine, "connect", _write_ahead_log)
 
 
-def _write_ahead_log(dbapi_connection, _record) -> None:
+def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
@@ -160,16 +172,18 @@ def bind_cache(app: Flask) -> None:
     import_module(f"{__name__}.{app.config['SETTINGS'].cache}_store").init_app(app)
 
 
-@migrate.configure
-def with_feature_migrations(alembic_config):
+def with_feature_migrations(alembic_config: AlembicConfig) -> AlembicConfig:
     """Alembic reads the core's migrations and each feature's own branch (Flask-Migrate
     calls this for every `flask db` command)."""
-    core = Path(alembic_config.get_main_option("script_location")) / "versions"
+    core = Path(alembic_config.get_main_option("script_location", "migrations")) / "versions"
     folders = [core, *features.migration_folders()]
     alembic_config.set_main_option("path_separator", "os")
     alembic_config.set_main_option("version_locations",
                                    os.pathsep.join(str(folder) for folder in folders))
     return alembic_config
+
+
+migrate.configure(with_feature_migrations)
 
 
 def register_blueprints(app: Flask, installed_features: Sequence[Feature]) -> None:

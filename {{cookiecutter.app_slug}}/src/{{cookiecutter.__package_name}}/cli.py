@@ -184,7 +184,7 @@ def migration_group() -> click.Group:
     for param in upgrade.params:
         if param.name == "revision":
             param.default = "heads"
-    group = copy.copy(flask_migrate_group)
+    group: click.Group = copy.copy(flask_migrate_group)
     group.commands = {**flask_migrate_group.commands, "upgrade": upgrade}
     return group
 
@@ -220,13 +220,12 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
-def _explain_platform_error(error: Exception, what: str) -> str:
+def _explain_platform_error(error: PlatformError | PlatformUnavailable, what: str) -> str:
     if isinstance(error, PlatformUnavailable):
         return (f"{what}失败：连不上 YWXT_API_BASE（网络、代理、防火墙或地址有误）："
                 f"{type(error).__name__}")
-    errcode = getattr(error, "errcode", None)
-    return PREFLIGHT_ERRCODES.get(errcode, f"{what}失败：平台返回 errcode {errcode}"
-                                  f"（{getattr(error, 'errmsg', '')}），含义见平台接口文档。")
+    return PREFLIGHT_ERRCODES.get(error.errcode, f"{what}失败：平台返回 errcode {error.errcode}"
+                                  f"（{error.errmsg}），含义见平台接口文档。")
 
 
 def preflight(settings: Config, client: PlatformClient) -> list[PreflightResult]:

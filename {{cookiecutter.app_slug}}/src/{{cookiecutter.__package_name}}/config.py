@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
@@ -307,7 +308,7 @@ class _EnvReader:
         return value
 {%- if cookiecutter.oidc %}
 
-    def option_settings(self, *, require_https: bool) -> dict[str, str]:
+    def option_settings(self, *, require_https: bool) -> dict[str, Any]:
         """OIDC_* settings (the oidc option); optional until OIDC_ISSUER is set, then checked
         together."""
         issuer = self.get("OIDC_ISSUER")
@@ -334,7 +335,7 @@ class _EnvReader:
         return settings
 {%- else %}
 
-    def option_settings(self, *, require_https: bool) -> dict[str, str]:
+    def option_settings(self, *, require_https: bool) -> dict[str, Any]:
         """The settings of options this app was generated without: none."""
         return {}
 {%- endif %}

@@ -66,9 +66,9 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # reason ("不能超过 40 个字").
 Check = Callable[[Any], Any]
 # A rule across the fields of one record: raises ValueError with the Chinese reason.
-Rule = Callable[[dict], None]
+Rule = Callable[[dict[str, Any]], None]
 # The records a record points at: (its field, the other section's key, that record's id).
-References = Callable[[dict], Iterable[tuple[str, str, int]]]
+References = Callable[[dict[str, Any]], Iterable[tuple[str, str, int]]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,7 +77,7 @@ class ExportSection:
 
     key: str                     # the document's key, e.g. "leave"
     label: str                   # 中文 name for messages, e.g. "请假申请"
-    model: type                  # the db.Model, with an integer primary key `id`
+    model: type[Any]             # the Model subclass, with an integer primary key `id`
     checks: Mapping[str, Check]  # every field, and how an imported value is checked
     # Fields whose stored value is not JSON as it is (a date): how to write it.
     encoders: Mapping[str, Callable[[Any], Any]] = dataclasses.field(default_factory=dict)
@@ -86,7 +86,7 @@ class ExportSection:
     # A record that points at another section's record must find it in the same backup.
     references: References | None = None
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         rows = db.session.scalars(select(self.model).order_by(self.model.id))
         return [{name: self.encoders.get(name, _as_is)(getattr(row, name))
                  for name in self.checks} for row in rows]
@@ -103,7 +103,7 @@ def _as_is(value: Any) -> Any:
 # -- export ------------------------------------------------------------------------------
 
 
-def export_data(sections: Sequence[ExportSection]) -> dict:
+def export_data(sections: Sequence[ExportSection]) -> dict[str, Any]:
     """The app's own data as one JSON-ready document."""
     return {"format": FORMAT, "version": VERSION, "app": APP,
             **{section.key: section.records() for section in sections}}
@@ -114,7 +114,7 @@ def describe_counts(sections: Sequence[ExportSection], counts: Mapping[str, int]
     return "、".join(f"{section.label} {counts.get(section.key, 0)} 条" for section in sections)
 
 
-def dumps(document: dict) -> str:
+def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
@@ -211,7 +211,8 @@ def database_is_empty(sections: Sequence[ExportSection]) -> bool:
                    for model in models)
 
 
-def check_document(document: Any, sections: Sequence[ExportSection]) -> dict[str, list[dict]]:
+def check_document(document: Any,
+                   sections: Sequence[ExportSection]) -> dict[str, list[dict[str, Any]]]:
     """Each section's rows of a backup, every field checked; or DataImportError."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DataImportError("文件不是本应用导出的数据备份（缺少 format 标记），无法导入。")
@@ -232,7 +233,7 @@ def check_document(document: Any, sections: Sequence[ExportSection]) -> dict[str
     return records
 
 
-def _checked_records(document: dict, section: ExportSection) -> list[dict]:
+def _checked_records(document: dict[str, Any], section: ExportSection) -> list[dict[str, Any]]:
     # A section missing from the file: the feature came after the export; it has no rows.
     rows = document.get(section.key, [])
     if not isinstance(rows, list):
@@ -265,7 +266,7 @@ def _reason(error: Exception) -> str:
     return reason or "格式不对"
 
 
-def _check_references(records: Mapping[str, list[dict]],
+def _check_references(records: Mapping[str, list[dict[str, Any]]],
                       sections: Sequence[ExportSection]) -> None:
     """Every record a record points at is in the backup (a section of this app's)."""
     labels = {section.key: section.label for section in sections}
@@ -282,8 +283,8 @@ def _check_references(records: Mapping[str, list[dict]],
                         f"（编号 {target}）不在备份中，无法导入。")
 
 
-def _unique(records: list[dict], name: str, label: str) -> None:
-    seen: set = set()
+def _unique(records: list[dict[str, Any]], name: str, label: str) -> None:
+    seen: set[Any] = set()
     for number, record in enumerate(records, start=1):
         if record[name] in seen:
             raise DataImportError(f"第 {number} 条{label}的 {name} 与前面重复，无法导入。")
@@ -337,7 +338,7 @@ NOT_TEXT = "含有不允许的字符（控制字符、双向控制字符或无�
 NOT_ONE_LINE = "应为一行文字，不含换行、控制字符、双向控制字符或无效字符"
 
 
-def text_field(limit: int, *, required: bool = True, pattern: str | re.Pattern = TEXT_BLOCK,
+def text_field(limit: int, *, required: bool = True, pattern: str | re.Pattern[str] = TEXT_BLOCK,
                mismatch: str = NOT_TEXT) -> Check:
     """Text of at most `limit` characters that matches `pattern` (by default the API's rule
     for a block of text); `mismatch` says in Chinese what a value that does not match lacks."""
@@ -365,7 +366,7 @@ def one_line(limit: int) -> Check:
 userid = text_field(USERID_MAX, pattern=USERID, mismatch="应为平台的 userid（字母、数字和 _-@.）")
 
 
-def schema_field(schema: dict, *, nullable: bool = False) -> Check:
+def schema_field(schema: dict[str, Any], *, nullable: bool = False) -> Check:
     """The API's own rule for this field: its property in the request body's JSON Schema.
 
     `nullable=False` refuses null even where the API takes it as "use the default": a
@@ -387,7 +388,7 @@ def choice(options: tuple[str, ...]) -> Check:
     def check(value: Any) -> str:
         if value not in options:
             raise ValueError(f"只能是 {'、'.join(options)} 之一")
-        return value
+        return str(value)
 
     return check
 
@@ -410,7 +411,7 @@ def iso_date(value: date | None) -> str | None:
 def not_before(later: str, earlier: str, reason: str) -> Rule:
     """A rule: the time in `later`, when set, is not before the one in `earlier`."""
 
-    def rule(record: dict) -> None:
+    def rule(record: dict[str, Any]) -> None:
         if record[later] is not None and record[later] < record[earlier]:
             raise ValueError(reason)
 

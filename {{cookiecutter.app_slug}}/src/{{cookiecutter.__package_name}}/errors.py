@@ -11,7 +11,16 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .platform import PlatformError, PlatformRateLimited, PlatformUnavailable
@@ -43,7 +52,7 @@ def request_id() -> str:
     """This request's id, made once: it links the answer to its log line."""
     if "request_id" not in g:
         g.request_id = secrets.token_hex(8)
-    return g.request_id
+    return str(g.request_id)
 
 
 def wants_json() -> bool:
@@ -55,12 +64,12 @@ def wants_json() -> bool:
 
 
 def friendly_response(status: int, title: str, message: str,
-                      fields: dict[str, str] | None = None):
+                      fields: dict[str, str] | None = None) -> tuple[Response | str, int]:
     if wants_json():
-        error = {"status": status, "title": title, "message": message}
+        error: dict[str, object] = {"status": status, "title": title, "message": message}
         if fields:
             error["fields"] = fields  # which input to fix, for the form to show
-        response = jsonify(error=error)
+        response: Response | str = jsonify(error=error)
     else:
         response = render_template("error.html", status=status, title=title, message=message)
     return response, status
@@ -78,7 +87,7 @@ class FriendlyError(HTTPException):
         super().__init__(description=message)
 
 
-def handle_http_error(error: HTTPException):
+def handle_http_error(error: HTTPException) -> Response:
     status = error.code or 500
     title, message = getattr(error, "friendly", None) or FRIENDLY_MESSAGES.get(
         status, FRIENDLY_MESSAGES[500]
@@ -91,26 +100,30 @@ def handle_http_error(error: HTTPException):
     response = make_response(friendly_response(status, title, message,
                                                getattr(error, "fields", None)))
     response.headers[REQUEST_ID_HEADER] = request_id()
-    if getattr(error, "retry_after", None):
-        response.headers["Retry-After"] = str(error.retry_after)
-    if getattr(error, "valid_methods", None):
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    allowed = getattr(error, "valid_methods", None)
+    if allowed:
         # RFC 9110 §15.5.6: a 405 names the methods the resource does allow.
-        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        response.headers["Allow"] = ", ".join(sorted(allowed))
     return response
 
 
-def with_request_id(answer: tuple) -> tuple:
+def with_request_id(answer: tuple[Response | str, int]
+                    ) -> tuple[Response | str, int, dict[str, str]]:
     response, status = answer
     return response, status, {REQUEST_ID_HEADER: request_id()}
 
 
-def handle_platform_unavailable(error: PlatformUnavailable):
+def handle_platform_unavailable(error: PlatformUnavailable
+                                ) -> tuple[Response | str, int, dict[str, str]]:
     current_app.logger.warning("platform unavailable (%s) on %s request_id=%s", error.reason,
                                error.path, request_id())
     return with_request_id(friendly_response(ServiceUnavailable.code, *PLATFORM_UNAVAILABLE))
 
 
-def handle_platform_error(error: PlatformError):
+def handle_platform_error(error: PlatformError) -> tuple[Response | str, int, dict[str, str]]:
     # The errcode goes to the log for the operator; the user gets a plain sentence.
     current_app.logger.warning("platform error %s on %s request_id=%s", error.errcode,
                                error.path, request_id())
@@ -119,7 +132,7 @@ def handle_platform_error(error: PlatformError):
     return with_request_id(friendly_response(ServiceUnavailable.code, *PLATFORM_REFUSED))
 
 
-def handle_unexpected_error(error: Exception):
+def handle_unexpected_error(error: Exception) -> Response:
     # A handler for Exception replaces Flask's own logging, so log it here, with the
     # traceback (a server error is ours to fix); the user sees only the friendly page.
     current_app.logger.error("unhandled error on %s %s request_id=%s", request.method,

@@ -22,6 +22,7 @@ import mimetypes
 import re
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request, send_from_directory
 from sqlalchemy.exc import SQLAlchemyError
@@ -60,16 +61,17 @@ bp = Blueprint("frontend", __name__)
 
 
 def dist_folder(app: Flask) -> Path:
-    return app.config["SETTINGS"].frontend_dist
+    folder: Path = app.config["SETTINGS"].frontend_dist
+    return folder
 
 
 def is_built(app: Flask) -> bool:
     return (dist_folder(app) / "index.html").is_file()
 
 
-def app_config(settings: Config, app_name: str) -> dict:
+def app_config(settings: Config, app_name: str) -> dict[str, Any]:
     """What the front end needs to know at run time; nothing secret."""
-    page_width: dict = {"mode": settings.page_width_mode}
+    page_width: dict[str, Any] = {"mode": settings.page_width_mode}
     if settings.page_width_mode == "fixed":
         page_width["width"] = settings.fixed_page_width
     return {"appName": app_name, "pageWidth": page_width, "jssdkUrl": settings.ywxt_jssdk_url,
@@ -87,7 +89,7 @@ def json_for_html(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(JSON_IN_HTML)
 
 
-def first_screen_answers(user: CurrentUser) -> dict[str, dict]:
+def first_screen_answers(user: CurrentUser) -> dict[str, dict[str, Any]]:
     """The GET answers 工作台 starts with, keyed by the URL the front end asks for them by."""
     answers = {"/api/me": me_answer(user), "/api/messages": message_list_answer(user)}
     for url, answer in features.first_screen().items():
@@ -95,7 +97,7 @@ def first_screen_answers(user: CurrentUser) -> dict[str, dict]:
     return answers
 
 
-def with_first_screen(page: str, answers: dict[str, dict]) -> str:
+def with_first_screen(page: str, answers: dict[str, dict[str, Any]]) -> str:
     """The page with the answers in a data block at the end of its body."""
     block = (f'<script type="application/json" id="{FIRST_SCREEN_ID}">'
              f"{json_for_html(answers)}</script>")
@@ -103,7 +105,7 @@ def with_first_screen(page: str, answers: dict[str, dict]) -> str:
     return f"{head}{block}{found}{tail}" if found else page
 
 
-def logged_in_first_screen() -> dict[str, dict] | None:
+def logged_in_first_screen() -> dict[str, dict[str, Any]] | None:
     """The first screen's answers for the logged-in user; None for a visitor.
 
     They only save round trips: should the database fail here, the page goes out without
@@ -132,11 +134,11 @@ def with_visitor_mark(page: str) -> str:
 
 @bp.get("/")
 def index() -> Response:
-    app = current_app._get_current_object()
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if "frontend_index" not in app.extensions:
         template = (dist_folder(app) / "index.html").read_text(encoding="utf-8")
         app.extensions["frontend_index"] = render_index(
-            template, app.config["SETTINGS"], app.jinja_env.globals["app_name"])
+            template, app.config["SETTINGS"], str(app.jinja_env.globals["app_name"]))
     page = app.extensions["frontend_index"]
     answers = logged_in_first_screen()
     if answers is not None:

@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app
 from sqlalchemy import select, text
@@ -86,8 +87,9 @@ class CheckResult:
     output: str | None = None
     time: str = dataclasses.field(default_factory=lambda: datetime.now(UTC).isoformat())
 
-    def as_json(self) -> dict:
-        item = {"componentType": self.component_type, "status": self.status, "time": self.time}
+    def as_json(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"componentType": self.component_type, "status": self.status,
+                                "time": self.time}
         if self.observed_value is not None:
             item["observedValue"] = self.observed_value
             item["observedUnit"] = self.observed_unit
@@ -213,7 +215,8 @@ class PlatformProbe:
 
 def check_platform() -> CheckResult:
     """The platform's last probe (see PlatformProbe): remembered, not fetched per request."""
-    return current_app.extensions["platform_probe"].result()
+    probe: PlatformProbe = current_app.extensions["platform_probe"]
+    return probe.result()
 
 
 def last_delivery_error() -> str | None:
@@ -315,7 +318,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _health_response(body: dict, http_status: int) -> Response:
+def _health_response(body: dict[str, Any], http_status: int) -> Response:
     response = Response(json.dumps(body, ensure_ascii=False), http_status, mimetype=HEALTH_JSON)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -340,7 +343,7 @@ def healthz() -> Response:
     settings = current_app.config["SETTINGS"]
     results = current_app.extensions["health"].results()
     status = overall_status(results)
-    checks: dict[str, list[dict]] = {}
+    checks: dict[str, list[dict[str, Any]]] = {}
     for result in results:
         checks.setdefault(result.key, []).append(result.as_json())
     body = {

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
 from werkzeug.routing import IntegerConverter, Rule
 
 from .auth.sessions import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
@@ -34,6 +34,8 @@ SESSION, CSRF = "cookieAuth", "csrfToken"
 JSON, HEALTH_JSON, HTML = "application/json", "application/health+json", "text/html"
 # The attribute `documented` puts on a view function.
 OPERATION_ATTRIBUTE = "openapi_operation"
+# A JSON Schema, or any other object of the document.
+Schema = dict[str, Any]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -41,7 +43,7 @@ class Component:
     """A named schema: it appears once under components/schemas and is referred to by $ref."""
 
     name: str
-    schema: dict
+    schema: Schema
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,14 +52,14 @@ class Tag:
     description: str
 
 
-def obj(properties: dict, required: list[str] | None = None, **more) -> dict:
+def obj(properties: Schema, required: list[str] | None = None, **more: Any) -> Schema:
     """A JSON object with exactly these properties, all of them present unless told."""
     return {"type": "object", "properties": properties,
             "required": list(properties) if required is None else required,
             "additionalProperties": False, **more}
 
 
-def array(items: dict | Component, limit: int | None = None) -> dict:
+def array(items: Schema | Component, limit: int | None = None) -> Schema:
     return {"type": "array", "items": items, **({"maxItems": limit} if limit else {})}
 
 
@@ -97,10 +99,10 @@ SECURITY_SCHEMES = {
 }
 
 
-def answer(description: str, schema: dict | Component | None = None,
-           media: str = JSON) -> dict:
+def answer(description: str, schema: Schema | Component | None = None,
+           media: str = JSON) -> Schema:
     """A successful response with this body schema (a Component is referred to by $ref)."""
-    response: dict = {"description": description}
+    response: Schema = {"description": description}
     if schema is not None:
         response["content"] = {media: {"schema": schema}}
     return response
@@ -110,12 +112,12 @@ REDIRECT = {"description": "跳转（Location）", "headers": {
     "Location": {"required": True, "schema": {"type": "string"}}}}
 
 
-def query(name: str, description: str, schema: dict, *, required: bool = False) -> dict:
+def query(name: str, description: str, schema: Schema, *, required: bool = False) -> Schema:
     return {"name": name, "in": "query", "required": required, "description": description,
             "schema": schema}
 
 
-def page_error(status: int) -> dict:
+def page_error(status: int) -> Schema:
     """An error of a browser page: the Chinese error page, or the JSON error if asked."""
     return {"description": ERRORS[status][1], "content": {
         HTML: {"schema": {"type": "string"}}, JSON: {"schema": ERROR}}}
@@ -127,18 +129,18 @@ class Operation:
 
     tag: Tag
     summary: str
-    responses: dict[int, dict]        # the successful answers
+    responses: dict[int, Schema]        # the successful answers
     errors: tuple[int, ...] = ()      # error answers besides the login's 401/403 and the body's
-    parameters: tuple[dict, ...] = ()  # query parameters (path parameters come from the route)
+    parameters: tuple[Schema, ...] = ()  # query parameters (path parameters come from the route)
     body: Component | None = None     # the JSON request body, the schema the view validates with
     description: str = ""
     login: bool = True                # needs the session cookie, and X-CSRF-Token to change
     page: bool = False                # a browser page: errors in HTML, or JSON when asked
-    security: tuple[dict, ...] | None = None  # instead of the one `login` implies
+    security: tuple[Schema, ...] | None = None  # instead of the one `login` implies
     # A rule beyond the schema that refuses some well-formed requests (4xx), in Chinese.
     business_rule: str = ""
 
-    def render(self, method: str, operation_id: str, path_parameters: list[dict]) -> dict:
+    def render(self, method: str, operation_id: str, path_parameters: list[Schema]) -> Schema:
         changes = method not in SAFE_METHODS
         errors = set(self.errors)
         if self.login:
@@ -149,7 +151,7 @@ class Operation:
         for status in sorted(errors):
             responses[str(status)] = page_error(status) if self.page else {
                 "$ref": f"#/components/responses/{ERRORS[status][0]}"}
-        operation: dict = {"tags": [self.tag.name], "summary": self.summary,
+        operation: Schema = {"tags": [self.tag.name], "summary": self.summary,
                            "operationId": operation_id}
         if self.description:
             operation["description"] = self.description
@@ -188,9 +190,9 @@ def operation_of(app: Flask, endpoint: str) -> Operation | None:
 PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 
 
-def path_parameter(rule: Rule, name: str) -> dict:
+def path_parameter(rule: Rule, name: str) -> Schema:
     converter = rule._converters[name]
-    schema: dict = {"type": "string"}
+    schema: Schema = {"type": "string"}
     if isinstance(converter, IntegerConverter):
         schema = {"type": "integer", "minimum": converter.min or 0}
         if converter.max is not None:
@@ -198,7 +200,7 @@ def path_parameter(rule: Rule, name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
-def with_references(node: Any, components: dict[str, dict]) -> Any:
+def with_references(node: Any, components: dict[str, Schema]) -> Any:
     """`node` as plain JSON, each Component replaced by its $ref and collected."""
     if isinstance(node, Component):
         resolved = with_references(node.schema, components)
@@ -220,11 +222,11 @@ def part_of(app: Flask, endpoint: str) -> str:
     blueprint = endpoint.partition(".")[0]
     for feature in app.extensions.get("features", []):
         if feature.blueprint.name == blueprint:
-            return feature.name
+            return str(feature.name)
     return CORE
 
 
-def build_spec(app: Flask, server: str | None = None, part: str | None = None) -> dict:
+def build_spec(app: Flask, server: str | None = None, part: str | None = None) -> Schema:
     """The OpenAPI 3.1 document of every documented route of `app`.
 
     `part` keeps the core's operations ("core") or one feature's (its name), with only the
@@ -232,7 +234,7 @@ def build_spec(app: Flask, server: str | None = None, part: str | None = None) -
     a feature's types live and leave with its folder.
     """
     settings = app.config["SETTINGS"]
-    paths: dict[str, dict] = {}
+    paths: dict[str, Schema] = {}
     tags: dict[str, Tag] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         operation = operation_of(app, rule.endpoint)
@@ -241,14 +243,14 @@ def build_spec(app: Flask, server: str | None = None, part: str | None = None) -
         tags.setdefault(operation.tag.name, operation.tag)
         path = PLACEHOLDER.sub(r"{\1}", rule.rule)
         parameters = [path_parameter(rule, name) for name in sorted(rule.arguments)]
-        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
         for method in methods:
             operation_id = rule.endpoint.replace(".", "_")
             if len(methods) > 1:
                 operation_id += f"_{method.lower()}"
             paths.setdefault(path, {})[method.lower()] = operation.render(
                 method, operation_id, parameters)
-    components: dict[str, dict] = {}
+    components: dict[str, Schema] = {}
     responses = {name: {"description": description,
                         "content": {JSON: {"schema": ERROR}}}
                  for name, description in ERRORS.values()}
@@ -283,7 +285,7 @@ DOCUMENT_TAG = Tag("接口文档", "本文档")
 @bp.get("/openapi.json")
 @documented(Operation(DOCUMENT_TAG, "本接口文档（OpenAPI 3.1）",
                       {200: answer("OpenAPI 3.1 文档", {"type": "object"})}, login=False))
-def openapi_document():
+def openapi_document() -> Response:
     if "openapi" not in current_app.extensions:
         current_app.extensions["openapi"] = build_spec(current_app)
     return jsonify(current_app.extensions["openapi"])

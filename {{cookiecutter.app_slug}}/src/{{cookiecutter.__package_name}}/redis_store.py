@@ -26,7 +26,8 @@ def init_app(app: Flask) -> None:
 
 
 def get_redis() -> redis.Redis:
-    return current_app.extensions["redis"]
+    client: redis.Redis = current_app.extensions["redis"]
+    return client
 
 
 def check_cache() -> CheckResult:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import Boolean, Float, Integer, String, delete, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
+from .extensions import Model, db
 from .platform import (
     DEFAULT_PATHS,
     CallEvent,
@@ -31,7 +33,7 @@ BATCH_SIZE = 200  # the platform takes at most 500 events per report
 REPORT_PATH = DEFAULT_PATHS["datacollect_report"]
 
 
-class OperationEvent(db.Model):
+class OperationEvent(Model):
     __tablename__ = "operation_event"
 
     event_id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -42,13 +44,13 @@ class OperationEvent(db.Model):
     is_async: Mapped[bool] = mapped_column(Boolean, default=False)
     occurred_at: Mapped[int] = mapped_column(Integer, index=True)
 
-    def as_report(self) -> dict:
+    def as_report(self) -> dict[str, Any]:
         return {"eventId": self.event_id, "operation": self.api, "outcome": self.outcome,
                 "errcode": self.errcode, "durationMs": self.duration_ms,
                 "async": self.is_async, "occurredAt": self.occurred_at}
 
 
-def event_recorder(app: Flask):
+def event_recorder(app: Flask) -> Callable[[CallEvent], None]:
     """The client's `on_event` hook: store each call in its own short transaction."""
 
     def record(event: CallEvent) -> None:

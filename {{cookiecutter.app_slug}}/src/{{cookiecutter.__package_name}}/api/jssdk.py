@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from flask.typing import ResponseReturnValue
 
 from ..auth import login_required
 from ..errors import FriendlyError
@@ -50,7 +51,7 @@ SIGNATURE = Operation(
 @bp.get("/signature")
 @documented(SIGNATURE)
 @login_required
-def jssdk_signature():
+def jssdk_signature() -> ResponseReturnValue:
     """Sign a page URL for wx.config (type=corp) or wx.agentConfig (type=agent)."""
     kind = request.args.get("type", "corp")
     if kind not in ("corp", "agent"):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-from ..auth import CurrentUser, current_user, login_required
+from flask import Blueprint
+from flask.typing import ResponseReturnValue
+
+from ..auth import CurrentUser, login_required, signed_in_user
 from ..auth.sessions import CSRF_HEADER
 from ..openapi import TEXT, Component, Operation, Tag, answer, documented, obj
 
@@ -16,7 +19,7 @@ ME = Component("Me", obj({"userid": TEXT, "name": TEXT, "csrf_token": {
     "description": f"本会话的 CSRF 令牌：改变数据的请求放在 {CSRF_HEADER} 头里"}}))
 
 
-def me_answer(user: CurrentUser) -> dict:
+def me_answer(user: CurrentUser) -> dict[str, Any]:
     """GET /api/me's answer; index.html carries the same for the first screen (frontend.py)."""
     return {"userid": user.userid, "name": user.name, "csrf_token": user.csrf_token}
 
@@ -25,5 +28,5 @@ def me_answer(user: CurrentUser) -> dict:
 @documented(Operation(USER_TAG, "当前登录用户",
                       {200: answer("当前用户及本会话的 CSRF 令牌", ME)}))
 @login_required
-def me():
-    return me_answer(current_user())
+def me() -> ResponseReturnValue:
+    return me_answer(signed_in_user())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
-from ..auth import current_user, login_required
+from ..auth import login_required, signed_in_user
 from ..auth.user_ticket import current_user_ticket, drop_user_ticket
 from ..auth.views import SCOPE_PRIVATEINFO, begin_login, bind_browser, safe_next
 from ..contacts import Contact, find_contact
@@ -52,7 +55,7 @@ AUTHORIZE_URL = Component("AuthorizeUrl", obj({"authorize_url": {
     "description": "平台授权页：浏览器前往此地址，同意后回到本应用"}}))
 
 
-def masked_sensitive_profile() -> dict | None:
+def masked_sensitive_profile() -> dict[str, Any] | None:
     """The sensitive fields, masked, read from the platform now and kept nowhere (§8.2 c).
 
     Only while the session holds a valid user_ticket, i.e. after the user's consent.
@@ -68,8 +71,8 @@ def masked_sensitive_profile() -> dict | None:
 @documented(Operation(USER_TAG, "我的：个人信息", {
     200: answer("个人信息；授权后含脱敏的敏感字段", PROFILE)}, errors=PLATFORM_ERRORS))
 @login_required
-def profile():
-    user = current_user()
+def profile() -> ResponseReturnValue:
+    user = signed_in_user()
     contact = find_contact(user.userid)
     db.session.commit()  # a contact fetched from the platform is kept (按应获得)
     consent = current_consent(user.userid)
@@ -94,7 +97,7 @@ def profile():
     parameters=(query("next", f"授权后回到的本站页面（默认 {PROFILE_PAGE}，即“我的”）；"
                               "不是本站路径时回到首页", {"type": "string"}),)))
 @login_required
-def grant_consent():
+def grant_consent() -> ResponseReturnValue:
     """Start the platform's consent (snsapi_privateinfo); the user agreed in the app first.
 
     The answer comes back to the page the consent started from: `next`, by default 我的.
@@ -108,8 +111,8 @@ def grant_consent():
 @bp.delete("/consent")
 @documented(Operation(USER_TAG, "撤回授权", {204: answer("已撤回，敏感字段不再读取")}))
 @login_required
-def revoke_consent():
-    withdraw_consent(current_user().userid)
+def revoke_consent() -> ResponseReturnValue:
+    withdraw_consent(signed_in_user().userid)
     drop_user_ticket()
     return "", 204
 
@@ -121,7 +124,7 @@ def revoke_consent():
     parameters=(query("q", f"姓名、userid 或部门中的文字（只取前 {CONTACT_QUERY_MAX} 个字）；"
                            "不填则列出全部", {"type": "string"}),)))
 @login_required
-def search_contacts():
+def search_contacts() -> ResponseReturnValue:
     """Colleagues in the app's visible range, for the picker outside the platform client."""
     query = select(Contact).order_by(Contact.department_id, Contact.name).limit(CONTACT_LIMIT)
     # Printable characters only: a NUL would make PostgreSQL refuse the query (a 500).

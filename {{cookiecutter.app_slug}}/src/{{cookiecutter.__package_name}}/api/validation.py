@@ -31,7 +31,7 @@ NOT_AN_OBJECT = ("请求有误", "请以 JSON 对象提交。")
 INVALID = ("内容有误", "提交的内容未通过校验，请按提示修改。")
 
 
-def property_problem(schema: dict, value: Any) -> str | None:
+def property_problem(schema: dict[str, Any], value: Any) -> str | None:
     """The Chinese message for `value` against one property's schema, or None if it fits."""
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     error = next(iter(validator.iter_errors(value)), None)
@@ -41,7 +41,7 @@ def property_problem(schema: dict, value: Any) -> str | None:
     return messages.get(str(error.validator)) or messages.get("default") or INVALID[1]
 
 
-def field_problems(schema: dict, body: dict) -> dict[str, str]:
+def field_problems(schema: dict[str, Any], body: dict[str, Any]) -> dict[str, str]:
     """{field: 中文提示} for every property of `body` that `schema` refuses."""
     properties = schema.get("properties", {})
 
@@ -60,7 +60,7 @@ def field_problems(schema: dict, body: dict) -> dict[str, str]:
     return problems
 
 
-def validate_body(schema: dict) -> dict:
+def validate_body(schema: dict[str, Any]) -> dict[str, Any]:
     """The request's JSON object if it satisfies `schema`; else a friendly 400 or 422."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

@@ -15,14 +15,14 @@ import hashlib
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class PendingLogin(db.Model):
+class PendingLogin(Model):
     """One login in progress: the OAuth `state`, bound to the browser and to `next`."""
 
     __tablename__ = "pending_login"
@@ -43,7 +43,7 @@ class PendingLogin(db.Model):
     __table_args__ = (Index("ix_pending_login_origin_expires_at", "origin", "expires_at"),)
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A logged-in browser. The cookie holds a random token; the table its digest."""
 
     __tablename__ = "login_session"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import Any
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -80,10 +81,10 @@ class OidcLogin:
     def redirect_uri(self) -> str:
         return self.settings.app_base_url + CALLBACK_PATH
 
-    def metadata(self) -> dict:
+    def metadata(self) -> dict[str, Any]:
         """The provider's discovery document (fetched once, then kept by Authlib)."""
         try:
-            metadata = self.client.load_server_metadata()
+            metadata: dict[str, Any] = self.client.load_server_metadata()
         except (requests.RequestException, ValueError) as error:
             log.warning("OIDC discovery failed: %s", type(error).__name__)
             raise PROVIDER_UNAVAILABLE from None
@@ -133,7 +134,7 @@ class OidcLogin:
             raise BAD_ID_TOKEN
         return self.identity(claims)
 
-    def claims_options(self) -> dict:
+    def claims_options(self) -> dict[str, Any]:
         """iss and aud checked explicitly: Authlib alone accepts another aud when azp is ours."""
         return {
             "iss": {"essential": True, "value": self.settings.oidc_issuer},
@@ -141,7 +142,7 @@ class OidcLogin:
             "sub": {"essential": True},
         }
 
-    def identity(self, claims: dict) -> OidcIdentity:
+    def identity(self, claims: dict[str, Any]) -> OidcIdentity:
         claim = self.settings.oidc_userid_claim
         userid = claims.get(claim)
         if not isinstance(userid, str) or not userid.strip() or len(userid) > MAX_USERID_LENGTH:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Literal
+from typing import Any, Literal
 
 import redis
 
@@ -40,10 +40,10 @@ log = logging.getLogger(__name__)
 class RedisSessionCache:
     """Sessions' fields in Redis for `TTL_SECONDS`, shared by every worker on every machine."""
 
-    def __init__(self, redis_client: redis.Redis):
+    def __init__(self, redis_client: redis.Redis) -> None:
         self._redis = redis_client
 
-    def get(self, token_digest: str) -> dict | None | Literal[False]:
+    def get(self, token_digest: str) -> dict[str, Any] | None | Literal[False]:
         try:
             raw = self._redis.get(PREFIX + token_digest)
         except redis.RedisError as error:
@@ -59,7 +59,7 @@ class RedisSessionCache:
             return None
         return fields if isinstance(fields, dict) else None
 
-    def put(self, token_digest: str, fields: dict) -> None:
+    def put(self, token_digest: str, fields: dict[str, Any]) -> None:
         payload = json.dumps(fields, ensure_ascii=False)
         try:
             self._redis.eval(_SET_UNLESS_ENDED, 1, PREFIX + token_digest, payload, TOMBSTONE,

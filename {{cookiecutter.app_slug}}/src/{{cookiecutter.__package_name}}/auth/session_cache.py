@@ -13,7 +13,7 @@ Every implementation passes the same contract tests (tests/contracts.py).
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from flask import current_app
 
@@ -24,10 +24,10 @@ ENDED: Literal[False] = False
 class SessionCache(Protocol):
     """Copies of sessions' fields (never their ticket), keyed by the token's digest."""
 
-    def get(self, token_digest: str) -> dict | None | Literal[False]:
+    def get(self, token_digest: str) -> dict[str, Any] | None | Literal[False]:
         """The cached fields; `ENDED` once the session has ended; None when not cached."""
 
-    def put(self, token_digest: str, fields: dict) -> None:
+    def put(self, token_digest: str, fields: dict[str, Any]) -> None:
         """Cache a session's fields, unless it has ended meanwhile."""
 
     def end(self, token_digest: str) -> None:
@@ -45,7 +45,7 @@ class NoSessionCache:
     def get(self, token_digest: str) -> None:
         return None
 
-    def put(self, token_digest: str, fields: dict) -> None:
+    def put(self, token_digest: str, fields: dict[str, Any]) -> None:
         pass  # nothing kept: the next request reads the database
 
     def end(self, token_digest: str) -> None:
@@ -54,4 +54,5 @@ class NoSessionCache:
 
 def get_session_cache() -> SessionCache:
     """The session cache of the current app, bound by its cache at start."""
-    return current_app.extensions["session_cache"]
+    cache: SessionCache = current_app.extensions["session_cache"]
+    return cache

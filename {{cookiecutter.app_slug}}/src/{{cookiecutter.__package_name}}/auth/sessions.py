@@ -11,11 +11,14 @@ import functools
 import hmac
 import secrets
 import time
+from collections.abc import Callable
+from typing import Any, NoReturn, ParamSpec, TypeVar
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, g, redirect, request
-from flask.sessions import NullSession, SessionInterface
+from flask import Flask, Request, Response, abort, current_app, g, redirect, request
+from flask.sessions import NullSession, SessionInterface, SessionMixin
 from sqlalchemy import delete, or_
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..errors import FriendlyError
 from ..extensions import db
@@ -27,6 +30,9 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Writing last_seen_at on every request would turn reads into writes.
 TOUCH_INTERVAL_SECONDS = 60
+
+Params = ParamSpec("Params")
+Answer = TypeVar("Answer")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +55,8 @@ class SessionState:
 
 def secure_cookies() -> bool:
     """Secure cookies whenever the app is served over HTTPS (always in production)."""
-    return current_app.config["SETTINGS"].app_base_url.startswith("https://")
+    base_url: str = current_app.config["SETTINGS"].app_base_url
+    return base_url.startswith("https://")
 
 
 def cookie_name(base: str) -> str:
@@ -91,7 +98,8 @@ def start_session(response: Response, userid: str, display_name: str) -> Current
 def current_user() -> CurrentUser | None:
     """The logged-in user of this request, or None (expired sessions are removed)."""
     if "current_user" in g:
-        return g.current_user
+        known: CurrentUser | None = g.current_user
+        return known
     g.current_user = None
     token = request.cookies.get(cookie_name(SESSION_COOKIE))
     if not token:
@@ -113,8 +121,9 @@ def current_user() -> CurrentUser | None:
         if session is None:  # purged meanwhile; a cached copy must not outlive the row
             _end(token_digest)
             return None
-    g.current_user = CurrentUser(session.userid, session.name, session.csrf_token)
-    return g.current_user
+    user = CurrentUser(session.userid, session.name, session.csrf_token)
+    g.current_user = user
+    return user
 
 
 def _load(token_digest: str) -> SessionState | None:
@@ -127,7 +136,7 @@ def _load(token_digest: str) -> SessionState | None:
     return session
 
 
-def _from_cache(cached: dict | None) -> SessionState | None:
+def _from_cache(cached: dict[str, Any] | None) -> SessionState | None:
     try:
         return SessionState(**cached) if cached else None
     except TypeError:
@@ -180,7 +189,7 @@ def purge_expired(now: int) -> None:
 class CookieSessionUnused(NullSession):
     """What `flask.session` is here: sessions live on the server, never in a cookie."""
 
-    def _refuse(self, *args, **kwargs):
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("本应用不使用 Flask 的 cookie 会话（flask.session）："
                            "登录状态保存在服务器端，见 auth/sessions.py。")
 
@@ -193,18 +202,19 @@ class NoCookieSession(SessionInterface):
 
     null_session_class = CookieSessionUnused
 
-    def open_session(self, app, request):
+    def open_session(self, app: Flask, request: Request) -> None:
         return None  # Flask then uses null_session_class
 
-    def save_session(self, app, session, response):
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         pass
 
 
-def login_required(view):
+def login_required(
+        view: Callable[Params, Answer]) -> Callable[Params, Answer | BaseResponse]:
     """API calls answer 401 JSON; pages send the browser to log in and come back."""
 
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> Answer | BaseResponse:
         if current_user() is None:
             if request.path.startswith("/api/"):
                 abort(401)

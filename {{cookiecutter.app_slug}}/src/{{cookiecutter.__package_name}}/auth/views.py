@@ -197,9 +197,9 @@ def login() -> Response:
     if provider is not None and not in_client:
         # Another way in is configured for plain browsers (auth/__init__.py LOGIN_PROVIDERS).
         target, browser = provider.begin_login(next_path)
-        return bind_browser(redirect(target), browser)
+        return bind_browser(make_response(redirect(target)), browser)
     target, browser = begin_login(next_path, scope=SCOPE_BASE, in_client=in_client)
-    return bind_browser(redirect(target), browser)
+    return bind_browser(make_response(redirect(target)), browser)
 
 
 def take_pending_login(state: str | None) -> PendingLogin:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from ..extensions import db
-from ..platform import PlatformError, get_client
+from ..platform import PlatformClient, PlatformError, get_client
 from .models import Contact, Department
 
 __all__ = ["Contact", "Department", "SyncReport", "find_contact", "sync_contacts"]
@@ -31,7 +32,7 @@ class SyncReport:
     removed: int = 0
 
 
-def _primary_department(member: dict, visible: dict[int, str]) -> int:
+def _primary_department(member: dict[str, Any], visible: dict[int, str]) -> int:
     """The main department, unless the app cannot see it: then the first one it can."""
     departments = [int(dept) for dept in member.get("department") or [0]]
     main = int(member.get("main_department") or departments[0])
@@ -40,7 +41,7 @@ def _primary_department(member: dict, visible: dict[int, str]) -> int:
     return next((dept for dept in departments if dept in visible), main)
 
 
-def _apply(contact: Contact, member: dict, names: dict[int, str], now: int) -> bool:
+def _apply(contact: Contact, member: dict[str, Any], names: dict[int, str], now: int) -> bool:
     """Copy the non-sensitive fields of a platform member; True when something changed."""
     department_id = _primary_department(member, names)
     fields = {
@@ -58,7 +59,8 @@ def _apply(contact: Contact, member: dict, names: dict[int, str], now: int) -> b
 
 
 def _department_names() -> dict[int, str]:
-    return dict(db.session.execute(select(Department.id, Department.name)).all())
+    return {dept_id: name for dept_id, name in db.session.execute(select(Department.id,
+                                                                          Department.name))}
 
 
 def find_contact(userid: str) -> Contact | None:
@@ -85,7 +87,7 @@ def find_contact(userid: str) -> Contact | None:
     return contact
 
 
-def _visible_member(client, userid: str) -> dict | None:
+def _visible_member(client: PlatformClient, userid: str) -> dict[str, Any] | None:
     """The member's profile if the app may still see them, else None (left or out of range)."""
     try:
         return client.get_user(userid)
@@ -106,7 +108,7 @@ def sync_contacts(now: int | None = None) -> SyncReport:
     client = get_client()
     departments = client.list_departments()
     names = {int(dept["id"]): str(dept.get("name", "")) for dept in departments}
-    members: dict[str, dict] = {}
+    members: dict[str, dict[str, Any]] = {}
     for dept_id in names:
         for member in client.list_department_users(dept_id):
             members.setdefault(str(member["userid"]), member)
@@ -116,9 +118,9 @@ def sync_contacts(now: int | None = None) -> SyncReport:
     # Members visible one by one (not through a department) appear in no simplelist:
     # ask about each contact the walk did not meet, and keep those the app may still see.
     for userid in sorted(known - members.keys()):
-        member = _visible_member(client, userid)
-        if member is not None:
-            members[userid] = member
+        visible = _visible_member(client, userid)
+        if visible is not None:
+            members[userid] = visible
 
     report = SyncReport(departments=len(names))
     for dept in departments:
@@ -139,7 +141,8 @@ def sync_contacts(now: int | None = None) -> SyncReport:
     db.session.flush()
     db.session.execute(delete(Department).where(Department.id.not_in(list(names))))
     # 用完清除 (§8.2 b): members who left the range are removed.
-    removed = db.session.execute(delete(Contact).where(Contact.userid.not_in(list(members))))
+    removed = cast("CursorResult[Any]", db.session.execute(
+        delete(Contact).where(Contact.userid.not_in(list(members)))))
     report.removed = removed.rowcount or 0
     db.session.commit()
     return report

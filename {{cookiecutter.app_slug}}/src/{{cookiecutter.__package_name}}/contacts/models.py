@@ -7,13 +7,15 @@ position are kept; mobile, email, address and the like are never stored.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class Department(db.Model):
+class Department(Model):
     __tablename__ = "department"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -22,7 +24,7 @@ class Department(db.Model):
     synced_at: Mapped[int] = mapped_column(Integer)
 
 
-class Contact(db.Model):
+class Contact(Model):
     __tablename__ = "contact"
 
     userid: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -32,6 +34,6 @@ class Contact(db.Model):
     position: Mapped[str] = mapped_column(String(64), default="")
     synced_at: Mapped[int] = mapped_column(Integer)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"userid": self.userid, "name": self.name,
                 "department": self.department_name, "position": self.position}

@@ -18,6 +18,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Flask, current_app
 
@@ -34,7 +35,7 @@ EXTENSION = "features"
 # A feature's name is a Python package name, an outbox kind prefix and a URL segment.
 NAME = re.compile(r"[a-z][a-z0-9_]{1,30}")
 
-FirstScreen = Callable[[CurrentUser], dict]
+FirstScreen = Callable[[CurrentUser], dict[str, Any]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +83,8 @@ def init_app(app: Flask, features: Iterable[Feature]) -> None:
 
 
 def installed(app: Flask | None = None) -> list[Feature]:
-    return (app or current_app).extensions.get(EXTENSION, [])
+    features: list[Feature] = (app or current_app).extensions.get(EXTENSION, [])
+    return features
 
 
 def deliveries(app: Flask | None = None) -> dict[str, Delivery]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ..data_export import (
     ExportSection,
@@ -24,7 +25,7 @@ IN_APP_LINK = re.compile(r"/#/[!-~]*")
 RECORD_PAGE = re.compile(r"/#/([a-z][a-z0-9_]*)/([0-9]+)(?:[/?].*)?")
 
 
-def linked_record(message: dict) -> Iterator[tuple[str, str, int]]:
+def linked_record(message: dict[str, Any]) -> Iterator[tuple[str, str, int]]:
     """The record a message opens, if its link is a feature's record page."""
     page = RECORD_PAGE.fullmatch(message["link"])
     if page is not None:

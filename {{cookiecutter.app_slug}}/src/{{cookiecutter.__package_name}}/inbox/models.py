@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..timestamps import iso
 
 TITLE_MAX = 64
@@ -13,7 +15,7 @@ DESCRIPTION_MAX = 256
 LINK_MAX = 256
 
 
-class AppMessage(db.Model):
+class AppMessage(Model):
     __tablename__ = "app_message"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -25,7 +27,7 @@ class AppMessage(db.Model):
     created_at: Mapped[int] = mapped_column(Integer)
     read_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "description": self.description,
                 "url": self.link, "created_at": iso(self.created_at),
                 "read": self.read_at is not None}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
 
 from ..api.validation import ID_CONVERTER
-from ..auth import current_user, login_required
+from ..auth import login_required, signed_in_user
 from ..openapi import (
     COUNT,
     ID,
@@ -36,13 +37,13 @@ MESSAGE_LIST = Component("MessageList", obj({"messages": array(MESSAGE, LIST_LIM
 @documented(Operation(TAG, "我的消息", {
     200: answer(f"最新的在前，最多 {LIST_LIMIT} 条；unread 为未读总数", MESSAGE_LIST)}))
 @login_required
-def list_messages():
-    return message_list_answer(current_user())
+def list_messages() -> ResponseReturnValue:
+    return message_list_answer(signed_in_user())
 
 
 @bp.post(f"/messages/<{ID_CONVERTER}:message_id>/read")
 @documented(Operation(TAG, "标为已读", {204: answer("已读")}, errors=(404,)))
 @login_required
-def read_message(message_id: int):
-    mark_read(current_user(), message_id)
+def read_message(message_id: int) -> ResponseReturnValue:
+    mark_read(signed_in_user(), message_id)
     return "", 204

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -24,7 +25,7 @@ def post_message(recipient_userid: str, title: str, description: str, link: str,
     return message
 
 
-def message_list_answer(user: CurrentUser) -> dict:
+def message_list_answer(user: CurrentUser) -> dict[str, Any]:
     """GET /api/messages's answer; index.html carries it for the first screen (frontend.py)."""
     rows = db.session.scalars(select(AppMessage)
                               .where(AppMessage.recipient_userid == user.userid)

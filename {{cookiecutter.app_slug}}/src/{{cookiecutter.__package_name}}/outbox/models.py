@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model, db
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_message"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -33,11 +34,12 @@ class OutboxMessage(db.Model):
     created_at: Mapped[int] = mapped_column(Integer)
 
     @property
-    def data(self) -> dict:
-        return json.loads(self.payload)
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.payload)
+        return data
 
 
-def enqueue(kind: str, aggregate: str, delivery_key: str, **references) -> OutboxMessage:
+def enqueue(kind: str, aggregate: str, delivery_key: str, **references: str | int) -> OutboxMessage:
     """Add a delivery to the current transaction; the caller commits it with its change."""
     now = int(time.time())
     row = OutboxMessage(kind=kind, aggregate=aggregate, delivery_key=delivery_key,

@@ -17,6 +17,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,7 +36,7 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-Delivery = Callable[[PlatformClient, dict], None]
+Delivery = Callable[[PlatformClient, dict[str, Any]], None]
 
 # Failures that say the platform itself is unwell (unreachable, busy, throttling, its
 # gateway refusing, a token refused even after a refresh): they open the breaker. Any
@@ -53,7 +54,7 @@ class Backoff:
     max_attempts: int = 12
 
     def delay(self, attempts: int, rand: float) -> float:
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempts - 1))
+        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (attempts - 1))
         return ceiling / 2 + ceiling / 2 * rand
 
 
@@ -180,7 +181,7 @@ class Relay:
         stats.retried += 1
 
     def run_forever(self, stop: threading.Event, idle_seconds: float = 1.0,
-                    after_each: Callable[[], None] | None = None) -> None:
+                    after_each: Callable[[], object] | None = None) -> None:
         """Deliver until `stop` is set; `after_each` runs after every round (reports).
 
         A database error (a restart, a lock timeout) is logged and the round retried

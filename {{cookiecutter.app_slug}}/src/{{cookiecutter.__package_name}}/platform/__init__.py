@@ -50,7 +50,8 @@ def init_app(app: Flask, *, on_event: Callable[[CallEvent], None] | None = None)
 
 def get_client() -> PlatformClient:
     """The platform client of the current app."""
-    return current_app.extensions["ywxt"]
+    client: PlatformClient = current_app.extensions["ywxt"]
+    return client
 
 
 __all__ = [

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
-from .contract import build_body, contract_path, trusted_url_fields
+from .contract import JSONObject, build_body, contract_path, trusted_url_fields
 from .errors import (
     NotAMember,
     PlatformBusy,
@@ -94,7 +94,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, rand: float) -> float:
         """Exponential backoff with "equal jitter": half fixed, half random in [0, 1)."""
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         return ceiling / 2 + ceiling / 2 * rand
 
 
@@ -166,7 +166,7 @@ def _as_int(value: Any, path: str) -> int:
         raise PlatformUnavailable("unexpected answer", path) from None
 
 
-def read_answer(document: Any, path: str) -> dict:
+def read_answer(document: Any, path: str) -> JSONObject:
     """The payload of an answer, after checking the gateway `code` and the WeCom `errcode`.
 
     Accepts the flat WeCom shape and the platform envelope (Appendix C.5); raises the typed
@@ -263,7 +263,7 @@ class PlatformClient:
             raise NotAMember(0, "no userid in the answer", self._route("getuserinfo")[0])
         return Identity(str(userid), payload.get("user_ticket") or None)
 
-    def user_detail(self, user_ticket: str) -> dict:
+    def user_detail(self, user_ticket: str) -> JSONObject:
         """The sensitive profile (mobile, email, ...); only after the user's consent.
 
         DB31DSJ/Z 003 §8.2 c, d: call it only when the user agreed (snsapi_privateinfo) and
@@ -273,23 +273,23 @@ class PlatformClient:
 
     # -- Contacts (§6.3.5 b) --------------------------------------------------------------
 
-    def get_user(self, userid: str) -> dict:
+    def get_user(self, userid: str) -> JSONObject:
         """A member's non-sensitive profile (name, departments, position)."""
         return self._call("user_get", params={"userid": userid})
 
-    def list_departments(self, root_id: int | str | None = None) -> list[dict]:
+    def list_departments(self, root_id: int | str | None = None) -> list[JSONObject]:
         """Departments under `root_id` (recursive), or every department the app may see."""
         params = {} if root_id is None else {"id": root_id}
         return list(self._call("department_list", params=params).get("department", []))
 
-    def list_department_users(self, department_id: int | str) -> list[dict]:
+    def list_department_users(self, department_id: int | str) -> list[JSONObject]:
         """The members of one department (not of its sub-departments)."""
         payload = self._call("user_simplelist", params={"department_id": department_id})
         return list(payload.get("userlist", []))
 
     # -- Unified todos (§6.2.4 f, Appendix C) ---------------------------------------------
 
-    def add_todo(self, todo: Mapping[str, Any]) -> dict:
+    def add_todo(self, todo: Mapping[str, Any]) -> JSONObject:
         """Create a todo (办件/阅件). `taskNum` is its identity: resending it never doubles it.
 
         The body is built from contract.json (Table C.1): a missing, unknown or mistyped
@@ -298,11 +298,11 @@ class PlatformClient:
         """
         return self._call("todo_add", json=self._standard_body("todo_add", todo))
 
-    def update_todo(self, update: Mapping[str, Any]) -> dict:
+    def update_todo(self, update: Mapping[str, Any]) -> JSONObject:
         """Change a todo's status (example C.4: taskNum, status, readStatus, doneUrl...)."""
         return self._call("todo_update", json=self._standard_body("todo_update", update))
 
-    def _standard_body(self, api: str, fields: Mapping[str, Any]) -> dict:
+    def _standard_body(self, api: str, fields: Mapping[str, Any]) -> JSONObject:
         body = build_body(api, {"agentid": self.agent_id, "pcAgentId": self.pc_agent_id,
                                 **fields})
         self._check_links(*(body.get(name) for name in trusted_url_fields(api)))
@@ -391,7 +391,7 @@ class PlatformClient:
         params = {"corpid": self.corp_id, "corpsecret": self._secret}
         return self._fetch_expiring("gettoken", "access_token", params=params, with_token=False)
 
-    def _fetch_expiring(self, name: str, field: str, *, params: dict | None = None,
+    def _fetch_expiring(self, name: str, field: str, *, params: JSONObject | None = None,
                         with_token: bool = True) -> tuple[str, int]:
         payload = self._call(name, params=params, with_token=with_token)
         value = payload.get(field)
@@ -408,7 +408,7 @@ class PlatformClient:
         return parts.path, dict(parse_qsl(parts.query))
 
     def _call(self, name: str, *, params: Mapping[str, Any] | None = None,
-              json: Any = None, with_token: bool = True, retry_busy: bool = True) -> dict:
+              json: Any = None, with_token: bool = True, retry_busy: bool = True) -> JSONObject:
         """Send one API call and return its payload, or raise the typed error.
 
         Token refusal is not a retry: the token is refreshed once and the call resent
@@ -434,7 +434,8 @@ class PlatformClient:
                                               retryable=retry_busy) from None
                 self._sleep(self._retry.delay(attempt, self._rand()))
 
-    def _send(self, path: str, query: Mapping[str, Any], body: Any, token: str | None) -> dict:
+    def _send(self, path: str, query: Mapping[str, Any], body: Any,
+              token: str | None) -> JSONObject:
         """One HTTP request; reports a `CallEvent` whatever happens."""
         params = {**query, "access_token": token} if token else dict(query)
         started = self._clock()
@@ -459,7 +460,7 @@ class PlatformClient:
             duration_ms = round((self._clock() - started) * 1000, 3)
             self._emit(CallEvent(path, duration_ms, outcome, errcode))
 
-    def _request(self, path: str, params: dict, body: Any) -> requests.Response:
+    def _request(self, path: str, params: JSONObject, body: Any) -> requests.Response:
         failure = None
         try:
             return self._session.request("POST" if body is not None else "GET",

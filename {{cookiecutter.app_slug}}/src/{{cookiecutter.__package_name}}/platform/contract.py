@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 CONTRACT_FILE = Path(__file__).with_name("contract.json")
+# A JSON object: the contract, an API's spec, a request body.
+JSONObject = dict[str, Any]
 
 TYPE_NAMES = {"string": "字符串", "integer": "整数", "number": "数字", "boolean": "布尔值",
               "array": "数组"}
@@ -40,18 +42,20 @@ class ContractError(ValueError):
 
 
 @functools.cache
-def load_contract() -> dict:
+def load_contract() -> JSONObject:
     """contract.json, read once."""
-    return json.loads(CONTRACT_FILE.read_text(encoding="utf-8"))
+    contract: JSONObject = json.loads(CONTRACT_FILE.read_text(encoding="utf-8"))
+    return contract
 
 
-def api_spec(api: str) -> dict:
-    return load_contract()["apis"][api]
+def api_spec(api: str) -> JSONObject:
+    spec: JSONObject = load_contract()["apis"][api]
+    return spec
 
 
 def contract_path(api: str) -> str:
     """The default path of an API (configuration: the standard gives none)."""
-    return api_spec(api)["path"]
+    return str(api_spec(api)["path"])
 
 
 def trusted_url_fields(api: str) -> tuple[str, ...]:
@@ -60,7 +64,7 @@ def trusted_url_fields(api: str) -> tuple[str, ...]:
                  if spec.get("trusted_url"))
 
 
-def _field_problems(fields: Mapping[str, dict], body: Mapping[str, Any],
+def _field_problems(fields: Mapping[str, JSONObject], body: Mapping[str, Any],
                     where: str = "") -> list[str]:
     problems = [f"未知字段 {where}{name}" for name in body if name not in fields]
     for name, spec in fields.items():
@@ -80,7 +84,7 @@ def _field_problems(fields: Mapping[str, dict], body: Mapping[str, Any],
     return problems
 
 
-def _items_problems(name: str, spec: dict, items: list) -> list[str]:
+def _items_problems(name: str, spec: JSONObject, items: list[Any]) -> list[str]:
     if not spec.get("min_items", 0) <= len(items) <= spec.get("max_items", len(items)):
         return [f"{name} 应有 {spec.get('min_items', 0)}-{spec.get('max_items')} 项"]
     problems: list[str] = []
@@ -92,7 +96,7 @@ def _items_problems(name: str, spec: dict, items: list) -> list[str]:
     return problems
 
 
-def build_body(api: str, values: Mapping[str, Any]) -> dict:
+def build_body(api: str, values: Mapping[str, Any]) -> JSONObject:
     """The body of `api` from `values`, in the contract's field order; ContractError if the
     platform would refuse it (a missing or unknown field, a wrong type or value)."""
     spec = api_spec(api)

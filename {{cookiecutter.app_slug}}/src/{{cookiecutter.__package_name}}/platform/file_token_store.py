@@ -14,10 +14,12 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from .token_store import CachedValue, TokenStore
+from .token_store import REFRESH_MARGIN_SECONDS, CachedValue, TokenStore
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,9 @@ class FileTokenStore(TokenStore):
     it; the kernel drops the lock if its holder dies, so a crashed worker blocks nobody.
     """
 
-    def __init__(self, path: str | os.PathLike[str], **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time,
+                 refresh_margin: float = REFRESH_MARGIN_SECONDS) -> None:
+        super().__init__(clock=clock, refresh_margin=refresh_margin)
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         # The lock is held per thread: a ticket fetch that refreshes the token re-enters it.
@@ -40,7 +43,7 @@ class FileTokenStore(TokenStore):
     def _read(self, key: str) -> CachedValue | None:
         return CachedValue.from_json(self._load().get(key))
 
-    def _load(self) -> dict:
+    def _load(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:

@@ -11,7 +11,7 @@ import secrets
 import string
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 NONCE_ALPHABET = string.ascii_letters + string.digits
@@ -46,7 +46,7 @@ def new_nonce(length: int = 16) -> str:
 
 def signature_for(client: TicketSource, url: str, kind: str, *,
                   clock: Callable[[], float] = time.time,
-                  nonce: Callable[[], str] = new_nonce) -> dict:
+                  nonce: Callable[[], str] = new_nonce) -> dict[str, Any]:
     """The fields the front end passes to wx.config ("corp") or wx.agentConfig ("agent").
 
     The caller must first check the URL with `is_signable`: signing any URL would let other

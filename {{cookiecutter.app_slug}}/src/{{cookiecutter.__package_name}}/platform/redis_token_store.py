@@ -8,9 +8,13 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from .errors import PlatformUnavailable
-from .token_store import CachedValue, TokenStore
+from .token_store import REFRESH_MARGIN_SECONDS, CachedValue, TokenStore
+
+if TYPE_CHECKING:
+    import redis
 
 # Deletes the lock only if we still own it (it may have expired and been taken over).
 _RELEASE_LOCK = """
@@ -29,10 +33,12 @@ class RedisTokenStore(TokenStore):
     Values carry a TTL, so Redis drops them once they have expired.
     """
 
-    def __init__(self, redis_client, *, prefix: str = "ywxt:", lock_seconds: float = 60.0,
-                 poll_seconds: float = 0.05, sleep: Callable[[float], None] = time.sleep,
-                 **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, redis_client: redis.Redis, *, prefix: str = "ywxt:",
+                 lock_seconds: float = 60.0, poll_seconds: float = 0.05,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.time,
+                 refresh_margin: float = REFRESH_MARGIN_SECONDS) -> None:
+        super().__init__(clock=clock, refresh_margin=refresh_margin)
         self._redis = redis_client
         self._prefix = prefix
         self._lock_seconds = lock_seconds

@@ -26,6 +26,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 # Refresh this long before expiry, so no request carries a token that dies in flight.
 REFRESH_MARGIN_SECONDS = 300.0
@@ -51,7 +52,7 @@ class CachedValue:
         return now < self.expires_at and self.value != refused
 
     @classmethod
-    def from_json(cls, item: object) -> CachedValue | None:
+    def from_json(cls, item: Any) -> CachedValue | None:
         """A value as stores save it (`dataclasses.asdict`); None when damaged."""
         try:
             return cls(str(item["value"]), float(item["expires_at"]), float(item["refresh_at"]))
@@ -63,7 +64,7 @@ class TokenStore(abc.ABC):
     """The single-flight refresh logic; subclasses say where values live and how to lock."""
 
     def __init__(self, *, clock: Callable[[], float] = time.time,
-                 refresh_margin: float = REFRESH_MARGIN_SECONDS):
+                 refresh_margin: float = REFRESH_MARGIN_SECONDS) -> None:
         self._clock = clock
         self._refresh_margin = refresh_margin
 
@@ -80,7 +81,8 @@ class TokenStore(abc.ABC):
         # taken keeps using it instead of queueing behind the fetch.
         usable = cached is not None and cached.usable(self._clock(), refused)
         with self._exclusive(key, wait=not usable) as held:
-            if not held:
+            if not held:  # only when not waiting, that is with a usable cached value
+                assert cached is not None
                 return cached.value
             # Another worker may have refreshed while we waited for the lock.
             cached = self._read(key)
@@ -121,8 +123,9 @@ class TokenStore(abc.ABC):
 class MemoryTokenStore(TokenStore):
     """Values in this process only: for scripts and tests, not for several workers."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, *, clock: Callable[[], float] = time.time,
+                 refresh_margin: float = REFRESH_MARGIN_SECONDS) -> None:
+        super().__init__(clock=clock, refresh_margin=refresh_margin)
         self._values: dict[str, CachedValue] = {}
         # Re-entrant: fetching a ticket may need to refresh the token under the same lock.
         self._lock = threading.RLock()

@@ -11,13 +11,13 @@ import time
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model, db
 
 # What the profile page shows after consent, and tells the user before asking.
 CONSENTED_FIELDS = ("mobile", "email", "address")
 
 
-class ConsentRecord(db.Model):
+class ConsentRecord(Model):
     __tablename__ = "consent_record"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -53,7 +53,7 @@ def find_personal_data(text: str) -> list[Finding]:
     """Personal data in `text`, without overlaps (the first kind found wins)."""
     found: list[Finding] = []
 
-    def add(kind: str, match: re.Match) -> None:
+    def add(kind: str, match: re.Match[str]) -> None:
         if not any(f.start < match.end() and match.start() < f.end for f in found):
             found.append(Finding(kind, match.start(), match.end()))
 

@@ -9,6 +9,7 @@ are attached after the record factory runs, so the factory alone would miss them
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from .detector import mask_text
 
@@ -42,8 +43,8 @@ def install() -> None:
         return
     make_record = logging.Logger.makeRecord
 
-    def make_masked_record(self, *args, **kwargs) -> logging.LogRecord:
+    def make_masked_record(self: logging.Logger, *args: Any, **kwargs: Any) -> logging.LogRecord:
         return mask_record(make_record(self, *args, **kwargs))
 
-    logging.Logger.makeRecord = make_masked_record
+    logging.Logger.makeRecord = make_masked_record  # type: ignore[method-assign]
     _installed = True

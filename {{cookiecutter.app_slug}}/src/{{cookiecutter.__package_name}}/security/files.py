@@ -53,7 +53,7 @@ def sqlite_file(database_url: str) -> Path | None:
     return Path(url.database)
 
 
-def protect_files_at_rest(instance_path: str | os.PathLike, database_url: str) -> None:
+def protect_files_at_rest(instance_path: str | os.PathLike[str], database_url: str) -> None:
     """Owner-only from now on, and for what is already there."""
     restrict_umask()
     instance = Path(instance_path)

@@ -13,6 +13,7 @@ answers that name a person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
@@ -70,7 +71,7 @@ def fixed_headers(settings: Config) -> dict[str, str]:
     }
 
 
-def add_fixed_headers(headers: dict[str, str]):
+def add_fixed_headers(headers: dict[str, str]) -> Callable[[Response], Response]:
     """An after-request hook adding `headers` (a view may set its own) and no-store on
     personal data."""
 

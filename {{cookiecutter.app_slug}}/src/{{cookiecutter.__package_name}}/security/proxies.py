@@ -12,17 +12,21 @@ process, such as nginx on the same host, and counts as trusted.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Network
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 
 class TrustedProxyFix:
     """WSGI middleware: ProxyFix for requests from a trusted proxy, nothing for the rest."""
 
-    def __init__(self, app: Callable, hops: int, proxies: Iterable[Network]):
+    def __init__(self, app: WSGIApplication, hops: int, proxies: Iterable[Network]):
         self.app = app
         self.proxy_fix = ProxyFix(app, x_for=hops, x_proto=hops)
         self.proxies = tuple(proxies)
@@ -34,7 +38,8 @@ class TrustedProxyFix:
             return True  # a Unix socket: only a process on this host can connect
         return any(address in network for network in self.proxies)
 
-    def __call__(self, environ: dict, start_response: Callable):
+    def __call__(self, environ: WSGIEnvironment,
+                 start_response: StartResponse) -> Iterable[bytes]:
         if self.is_trusted(environ.get("REMOTE_ADDR", "")):
             return self.proxy_fix(environ, start_response)
         return self.app(environ, start_response)

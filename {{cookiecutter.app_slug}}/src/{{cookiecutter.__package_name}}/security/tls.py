@@ -33,8 +33,8 @@ MOZILLA_INTERMEDIATE_GROUPS = ("X25519", "prime256v1", "secp384r1")
 SINGLE_GROUP = "prime256v1"
 
 
-def server_context(certfile: str | os.PathLike, keyfile: str | os.PathLike | None = None
-                   ) -> ssl.SSLContext:
+def server_context(certfile: str | os.PathLike[str],
+                   keyfile: str | os.PathLike[str] | None = None) -> ssl.SSLContext:
     """A server `SSLContext` for `certfile` (leaf first, then intermediates) and `keyfile`.
 
     DB31DSJ/Z 003 §8.3 b: TLS v1.2 and v1.3 only, with Mozilla's intermediate suites.

@@ -7,6 +7,7 @@ nothing but the item id (DB31DSJ/Z 003 §8.2 c) and a resend produces the same r
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import current_app
 
@@ -25,17 +26,18 @@ DESCRIPTION_LIMIT = 200
 
 def item_link(item: Item) -> str:
     """Where the todo opens the item, on PC and mobile (§6.2.4 f: 点击后可跳转至操作界面)."""
-    return current_app.config["SETTINGS"].app_base_url + page_link(item.id)
+    base_url: str = current_app.config["SETTINGS"].app_base_url
+    return base_url + page_link(item.id)
 
 
-def _item(data: dict) -> Item | None:
+def _item(data: dict[str, Any]) -> Item | None:
     item = db.session.get(Item, data["item_id"])
     if item is None:
         log.warning("outbox: item %s no longer exists; nothing to send", data["item_id"])
     return item
 
 
-def add_todo(client: PlatformClient, data: dict) -> None:
+def add_todo(client: PlatformClient, data: dict[str, Any]) -> None:
     """Appendix C.1: a 办件 for the assignee, linking back to the item."""
     item = _item(data)
     if item is None:
@@ -54,7 +56,7 @@ def add_todo(client: PlatformClient, data: dict) -> None:
     })
 
 
-def complete_todo(client: PlatformClient, data: dict) -> None:
+def complete_todo(client: PlatformClient, data: dict[str, Any]) -> None:
     """Appendix C.4: mark the todo done and read, pointing at the finished item."""
     item = _item(data)
     if item is None:
@@ -64,7 +66,7 @@ def complete_todo(client: PlatformClient, data: dict) -> None:
                         "doneUrl": link, "pcDoneUrl": link})
 
 
-def notify_creator(client: PlatformClient, data: dict) -> None:
+def notify_creator(client: PlatformClient, data: dict[str, Any]) -> None:
     """A textcard to the creator that their item was completed (Appendix D 消息推送)."""
     item = _item(data)
     if item is None:

@@ -7,6 +7,7 @@ cannot bring in a title that POST /api/items would refuse.
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 from ...data_export import (
     ExportSection,
@@ -26,10 +27,10 @@ from .models import DONE, OPEN, Item
 from .schemas import NEW_ITEM
 
 TASK_NUM = re.compile(r"[A-Za-z0-9_\-]{1,64}")  # Appendix C taskNum
-TYPED = NEW_ITEM["properties"]
+TYPED = cast(dict[str, dict[str, Any]], NEW_ITEM["properties"])
 
 
-def status_matches_completion(record: dict) -> None:
+def status_matches_completion(record: dict[str, Any]) -> None:
     if (record["status"] == DONE) != (record["completed_at"] is not None):
         raise ValueError("的状态与办结时间不一致")
 

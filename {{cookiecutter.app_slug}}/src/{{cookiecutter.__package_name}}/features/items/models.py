@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ...extensions import db
+from ...extensions import Model
 from ...timestamps import iso
 
 OPEN = "open"
@@ -17,7 +18,7 @@ TITLE_MAX = 40
 DESCRIPTION_MAX = 500
 
 
-class Item(db.Model):
+class Item(Model):
     __tablename__ = "item"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -35,7 +36,7 @@ class Item(db.Model):
     created_at: Mapped[int] = mapped_column(Integer)
     completed_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
-    def as_json(self, viewer_userid: str) -> dict:
+    def as_json(self, viewer_userid: str) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
+from flask.typing import ResponseReturnValue
 
 from ...api.validation import ID_CONVERTER, validate_body
-from ...auth import current_user, login_required
+from ...auth import login_required, signed_in_user
 from ...openapi import PLATFORM_ERRORS, Operation, answer, documented, query
 from .schemas import ITEM_ANSWER, ITEM_LIST, NEW_ITEM, NEW_ITEM_BODY, TAG
 from .service import BOXES, LIST_LIMIT, complete_item, create_item, item_list_answer, load_item
@@ -14,7 +15,7 @@ bp = Blueprint("items", __name__, url_prefix="/api")
 
 
 @bp.after_request
-def no_store(response):
+def no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -25,8 +26,8 @@ def no_store(response):
     body=NEW_ITEM_BODY, errors=PLATFORM_ERRORS,
     business_rule="办理人须在本应用的可见范围内（通讯录中）"))
 @login_required
-def create():
-    user = current_user()
+def create() -> ResponseReturnValue:
+    user = signed_in_user()
     item = create_item(user, validate_body(NEW_ITEM))
     return {"item": item.as_json(user.userid)}, 201
 
@@ -37,16 +38,16 @@ def create():
     parameters=(query("box", "todo：我的待办（未办结）；created：我发起的",
                       {"enum": list(BOXES), "default": "todo"}),)))
 @login_required
-def list_items():
-    return item_list_answer(current_user(), request.args.get("box", "todo"))
+def list_items() -> ResponseReturnValue:
+    return item_list_answer(signed_in_user(), request.args.get("box", "todo"))
 
 
 @bp.get(f"/items/<{ID_CONVERTER}:item_id>")
 @documented(Operation(TAG, "事项详情", {200: answer("事项", ITEM_ANSWER)}, errors=(404,),
                       description="只有发起人和办理人能看到；其他人得到 404。"))
 @login_required
-def get_item(item_id: int):
-    user = current_user()
+def get_item(item_id: int) -> ResponseReturnValue:
+    user = signed_in_user()
     return {"item": load_item(user, item_id).as_json(user.userid)}
 
 
@@ -55,6 +56,6 @@ def get_item(item_id: int):
                       errors=(404, 409),
                       description="只有办理人可以办结（否则 403）；已办结的再办结为 409。"))
 @login_required
-def complete(item_id: int):
-    user = current_user()
+def complete(item_id: int) -> ResponseReturnValue:
+    user = signed_in_user()
     return {"item": complete_item(user, item_id).as_json(user.userid)}

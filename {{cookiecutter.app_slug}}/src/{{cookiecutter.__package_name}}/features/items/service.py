@@ -12,8 +12,9 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from ...auth import CurrentUser
 from ...contacts import find_contact
@@ -41,7 +42,7 @@ def page_link(item_id: int) -> str:
     return f"/#/items/{item_id}"
 
 
-def create_item(user: CurrentUser, body: dict) -> Item:
+def create_item(user: CurrentUser, body: dict[str, Any]) -> Item:
     """A new item for a colleague in the visible range, with its todo and message queued."""
     assignee = find_contact(body["assignee_userid"])
     if assignee is None:
@@ -62,7 +63,7 @@ def create_item(user: CurrentUser, body: dict) -> Item:
     return item
 
 
-def item_list_answer(user: CurrentUser, box: str) -> dict:
+def item_list_answer(user: CurrentUser, box: str) -> dict[str, Any]:
     """GET /api/items?box=…'s answer; index.html carries the todo box's (first screen)."""
     query = select(Item)
     if box == "todo":
@@ -96,10 +97,10 @@ def complete_item(user: CurrentUser, item_id: int) -> Item:
     now = int(time.time())
     # Compare-and-set: of two requests racing past the check above, only one may
     # complete the item (the other would enqueue the same deliveries again).
-    changed = db.session.execute(
+    changed = cast("CursorResult[Any]", db.session.execute(
         update(Item).where(Item.id == item.id, Item.status == OPEN)
         .values(status=DONE, completed_at=now)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     if changed.rowcount != 1:
         db.session.rollback()
         raise ALREADY_DONE

@@ -19,7 +19,7 @@ branch_labels = ('items',)
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table('item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=40), nullable=False),
@@ -43,7 +43,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_item_status'), ['status'], unique=False)
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table('item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_item_status'))
         batch_op.drop_index(batch_op.f('ix_item_creator_userid'))

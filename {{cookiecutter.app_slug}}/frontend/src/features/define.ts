@@ -46,9 +46,9 @@ export interface ElderWorkbench {
    * Keep its code out of the landing route: `() => import('./elder').then((m) => m.waitingForMe())`.
    */
   load: () => Promise<ElderEntry[]>
-  /** Shown when the list is empty, e.g. 暂无待办事项. */
+  /** Shown when the list is empty, e.g. 暂无待办. */
   empty: string
-  /** The main action, e.g. 发起事项: a route of the feature. */
+  /** The main action, e.g. 提交申请: a route of the feature. */
   action?: { route: string; label: string }
   /** Where the rest is (the feature's list page), if it has one. */
   more?: { route: string; label: string }

@@ -7,14 +7,14 @@ The same objects go into the interface document (openapi.py assembles it) and in
 from __future__ import annotations
 
 from ...api.validation import ONE_LINE, TEXT_BLOCK, USERID, USERID_MAX
-from ...openapi import ID, MAYBE_TIME, TEXT, TIME, Component, Tag, array, obj
+from ...openapi import ID, MAYBE_TIME, TEXT, TIME, Component, Schema, Tag, array, obj
 from .models import DESCRIPTION_MAX, DONE, OPEN, PRIORITIES, TITLE_MAX
 from .service import LIST_LIMIT
 
 TAG = Tag("事项", "事项的发起、查看、办结（待办经一网协同统一待办送达）")
 
 # A new item, as the interface document publishes it and `validate_body` checks it.
-NEW_ITEM = {
+NEW_ITEM: Schema = {
     "type": "object",
     "required": ["title", "assignee_userid"],
     "properties": {

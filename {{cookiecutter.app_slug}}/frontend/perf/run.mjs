@@ -340,6 +340,10 @@ async function browserRun(browser, storageState, { target, sim, jssdkUrl, featur
     await page.goto(floor ? `${target}${FLOOR_PATH}` : `${target}/`, { waitUntil: 'load', timeout: WAIT_MS })
     await visible
     await page.waitForLoadState('networkidle', { timeout: WAIT_MS })
+    // Chromium hands paint timings to the page once the compositor has presented the frame,
+    // which on a busy machine can come after the data-visible frame and after network idle:
+    // read the probe only when they are in, or FCP and LCP read as missing.
+    await page.waitForFunction(() => window.__perf.fcp !== null && window.__perf.lcp !== null, null, { polling: 100, timeout: WAIT_MS })
     if (floor) {
       const measured = await page.evaluate(() => window.__perf)
       return { probe: onScreen(measured), requests: [], operations: {} }

@@ -10,6 +10,11 @@
  * What stays px: lengths of 1 px or less (hairline borders; `calc(44 * 1px)` factors such as
  * --app-tap-min, whose floor is a touch target in CSS px, not text), anything in quotes or
  * url(), and media query parameters (viewport widths, not declarations).
+ *
+ * Every `font-size` also gets a floor: `max(<size>, var(--app-text-floor, 0px))`. The floor is
+ * 0 unless a text mode sets it; 长辈版 sets it to 18 px at the default root (规范: main text
+ * ≥ 18 dp/pt), so no tag, badge or label anywhere stays smaller, Vant's included, without a
+ * rule per component. Keywords (`inherit`, `smaller`, …) are left as they are.
  */
 import type { Plugin } from 'postcss'
 
@@ -20,6 +25,8 @@ export interface PxToRemOptions {
   minPixelValue?: number
 }
 
+/** The custom property a text mode sets to the smallest font size it allows. */
+export const TEXT_FLOOR = '--app-text-floor'
 const PX_VALUE = /"[^"]*"|'[^']*'|url\([^)]*\)|(-?\d*\.?\d+)px\b/g
 
 /** `16px 1px` → `1rem 1px` (numbers rounded to 5 decimals). */
@@ -32,14 +39,24 @@ export function pxToRemValue(value: string, rootValue = 16, minPixelValue = 1): 
   })
 }
 
+// A length, a percentage, a var() or a calc()/max()-style function: what max() accepts.
+const SIZE_VALUE = /^(-?\d*\.?\d+(px|rem|em|%)|var\(--[\w-]+\)|(calc|min|max|clamp)\(.*\))$/
+
+/** `0.75rem` → `max(0.75rem, var(--app-text-floor, 0px))`; keywords unchanged. */
+export function withTextFloor(value: string): string {
+  const size = value.trim()
+  if (!SIZE_VALUE.test(size) || size.includes(TEXT_FLOOR)) return value
+  return `max(${size}, var(${TEXT_FLOOR}, 0px))`
+}
+
 export function pxToRem(options: PxToRemOptions = {}): Plugin {
   const rootValue = options.rootValue ?? 16
   const minPixelValue = options.minPixelValue ?? 1
   return {
     postcssPlugin: 'px-to-rem',
     Declaration(decl) {
-      if (!decl.value.includes('px')) return
-      const value = pxToRemValue(decl.value, rootValue, minPixelValue)
+      let value = decl.value.includes('px') ? pxToRemValue(decl.value, rootValue, minPixelValue) : decl.value
+      if (decl.prop === 'font-size') value = withTextFloor(value)
       if (value !== decl.value) decl.value = value
     },
   }

@@ -161,12 +161,29 @@ test.describe('长辈版 at 320 px', () => {
       expect(box!.height, await target.innerText()).toBeGreaterThanOrEqual(60)
     }
     const layout = await textLayout(page)
-    expect(layout.smallest, `smallest text in 长辈版: ${layout.smallestText}`).toBeGreaterThanOrEqual(16)
+    expect(layout.smallest, `smallest text in 长辈版: ${layout.smallestText}`).toBeGreaterThanOrEqual(18)
     expect(layout.overlaps).toEqual([])
     await expectNoHorizontalOverflow(page)
     await expectNoAxeViolations(page, '工作台 in 长辈版')
     testInfo.annotations.push({ type: 'smallest text in 长辈版 (px)', description: String(layout.smallest) })
   })
+
+  for (const { name, hash, view, ready } of PAGES) {
+    test(`${name}: no text under 18 px, nothing overlaps or is cut, axe clean`, async ({ page }, testInfo) => {
+      test.skip(testInfo.project.name !== 'phone', 'a phone')
+      await turnOnElderMode(page)
+      await openApp(page, hash, view)
+      await expect(page.locator(ready).first()).toBeVisible()
+      await page.waitForLoadState('networkidle')
+      const layout = await textLayout(page)
+      expect(layout.smallest, `smallest text in 长辈版: ${layout.smallestText}`).toBeGreaterThanOrEqual(18)
+      expect(layout.overlaps, 'text boxes overlapping').toEqual([])
+      expect(layout.cut, 'text cut off').toEqual([])
+      await expectNoHorizontalOverflow(page)
+      await expectNoAxeViolations(page, `${name} in 长辈版`)
+      testInfo.annotations.push({ type: `smallest text in 长辈版 on ${name} (px)`, description: String(layout.smallest) })
+    })
+  }
 
   test('the 字体大小 steps make text larger and are remembered', async ({ page }, testInfo) => {
     test.skip(testInfo.project.name !== 'phone', 'a phone')

@@ -116,7 +116,8 @@ def test_floor_page_is_the_first_screen_without_javascript(quick_run, quick_dir)
     assert 'data-testid="greeting"' in floor and 'aria-busy="false"' in floor
     # The same items the app showed: the LCP element's text in the app's run is in the floor.
     app_lcp = results["details"]["landing"][0]["lcp_element"]
-    assert app_lcp and app_lcp.split('"')[1] in floor
+    assert app_lcp, results["details"]["landing"]
+    assert app_lcp.split('"')[1] in floor
     if "items" in {path.name for path in (FRONTEND / "src" / "features").iterdir()}:
         assert 'data-testid="item-list-todo"' in floor
 
@@ -129,13 +130,13 @@ def test_ratios_against_the_floor_come_from_interleaved_pairs(quick_run):
     assert ratios["lcp_source"] == "browser"
     (app_run,) = results["details"]["landing"]
     (floor_run,) = results["details"]["floor_landing"]
-    assert is_number(floor_run["data_visible"]) and floor_run["data_visible"] > 0
+    assert is_number(floor_run["data_visible"]) and floor_run["data_visible"] > 0, floor_run
     pairs = ratios["pairs"]["data_visible_ms"]
     assert len(pairs) == 1
     assert ratios["data_visible_vs_floor"] == pytest.approx(pairs[0][0] / pairs[0][1], abs=1e-3)
     assert ratios["data_visible_vs_floor"] == pytest.approx(
         app_run["data_visible"] / floor_run["data_visible"], rel=1e-2)
-    assert is_number(ratios["lcp_vs_floor"]) and ratios["lcp_vs_floor"] > 0
+    assert is_number(ratios["lcp_vs_floor"]) and ratios["lcp_vs_floor"] > 0, (app_run, floor_run)
     assert isinstance(ratios["ok"]["data_visible_vs_floor"], bool)
     assert "LCP vs floor (slow 4G browser)" in stdout
     line = next(line for line in stdout.splitlines() if line.startswith("Data visible vs floor"))

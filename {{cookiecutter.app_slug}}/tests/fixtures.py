@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings
 
@@ -107,6 +109,41 @@ def tables_created(app):
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
+
+
+@dataclasses.dataclass
+class RecordedSQL:
+    """What a block of code asked of the database."""
+
+    statements: list[str] = dataclasses.field(default_factory=list)
+    orm_transactions: int = 0  # ORM sessions that began a transaction
+
+    @property
+    def writes(self) -> list[str]:
+        return [sql for sql in self.statements if not sql.lstrip().upper().startswith("SELECT")]
+
+
+@contextlib.contextmanager
+def sql_recorded(app):
+    """Record every statement the app's engine runs, and every ORM session transaction,
+    while the block runs (a request's cost in queries, as `make bench` pays it)."""
+    recorded = RecordedSQL()
+    with app.app_context():
+        engine = db.engine
+
+    def statement(_connection, _cursor, sql, *_args):
+        recorded.statements.append(sql)
+
+    def transaction(*_args):
+        recorded.orm_transactions += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(Session, "after_begin", transaction)
+    try:
+        yield recorded
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(Session, "after_begin", transaction)
 
 
 @pytest.fixture

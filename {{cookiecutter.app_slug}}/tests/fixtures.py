@@ -14,10 +14,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from {{ cookiecutter.__package_name }} import create_app
 from {{ cookiecutter.__package_name }}.config import Config

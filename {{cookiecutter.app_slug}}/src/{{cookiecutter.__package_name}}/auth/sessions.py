@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, delete, or_, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..errors import FriendlyError
-from ..extensions import db
+from ..extensions import db, read_rows
 from .models import LoginSession, PendingLogin, digest
 from .session_cache import ENDED, get_session_cache
 
@@ -149,11 +149,10 @@ def _load(token_digest: str) -> SessionState | None:
     Read on a connection of its own, returned at once, so a request that writes nothing
     opens no ORM session and no transaction.
     """
-    with db.engine.connect() as connection:
-        row = connection.execute(READ_SESSION, {"token_digest": token_digest}).first()
-    if row is None:
+    rows = read_rows(READ_SESSION, token_digest=token_digest)
+    if not rows:
         return None
-    session = SessionState(*row)
+    session = SessionState(*rows[0])
     get_session_cache().put(token_digest, session.fields())
     return session
 

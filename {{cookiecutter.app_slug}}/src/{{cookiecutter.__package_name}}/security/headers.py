@@ -86,7 +86,7 @@ def add_security_headers(plain: dict[str, str], secure: dict[str, str]
 
     def add(response: Response) -> Response:
         headers = response.headers
-        present = {name.lower() for name in headers.keys()}
+        present = {name.lower() for name, _value in headers.items()}
         for lower, name, value in secure_list if request.is_secure else plain_list:
             if lower not in present:
                 headers.add(name, value)

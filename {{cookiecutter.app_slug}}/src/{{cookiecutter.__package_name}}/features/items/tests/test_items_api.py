@@ -21,6 +21,7 @@ from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
 from .. import service
 from ..models import Item
 from ..schemas import NEW_ITEM as NEW_ITEM_SCHEMA
+from tests.fixtures import sql_recorded
 
 NEW_ITEM = {"title": "报送季度统计表", "description": "请于周五前报送。",
             "assignee_userid": "lina", "due_date": "2026-12-31", "priority": "urgent"}
@@ -234,6 +235,25 @@ def test_lists_show_my_todos_and_what_i_created(platform_client, login):
     assert titles("created") == ["乙", "甲"]  # and stay in the creator's list
     answer = platform_client.get("/api/items", query_string={"box": "all"})
     assert answer.status_code == 400
+
+
+def test_a_list_is_one_read_whatever_its_length_and_shows_what_the_detail_shows(
+        platform_client, platform_app, login):
+    """GET /api/items reads the session and the list, one query each, as plain rows: no N+1,
+    no ORM session, nothing written (`make bench`); each item reads as its own page does."""
+    token = login("zhangwei")
+    for title in ("甲", "乙", "丙"):
+        assert post_item(platform_client, token, title=title).status_code == 201
+    for box in ("todo", "created"):
+        login("lina" if box == "todo" else "zhangwei")
+        with sql_recorded(platform_app) as recorded:
+            listed = platform_client.get("/api/items", query_string={"box": box}).json["items"]
+        assert [item["title"] for item in listed] == ["丙", "乙", "甲"]
+        assert len(recorded.statements) == 2
+        assert recorded.writes == []
+        assert recorded.orm_transactions == 0
+        for item in listed:
+            assert platform_client.get(f"/api/items/{item['id']}").json["item"] == item
 
 
 def test_someone_elses_item_is_not_found(platform_client, login):

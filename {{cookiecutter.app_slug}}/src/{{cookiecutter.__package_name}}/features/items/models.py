@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -87,9 +87,25 @@ def item_json(item: ItemFields, viewer_userid: str) -> dict[str, Any]:
     }
 
 
-_ITEM = Item.__table__.c
-# The columns an answer shows (not the todo's taskNum), for lists read as plain rows.
-LISTED_COLUMNS = (_ITEM.id, _ITEM.title, _ITEM.description, _ITEM.status, _ITEM.priority,
-                  _ITEM.due_date, _ITEM.creator_userid, _ITEM.creator_name,
-                  _ITEM.assignee_userid, _ITEM.assignee_name, _ITEM.created_at,
-                  _ITEM.completed_at)
+class ListedItem(NamedTuple):
+    """An item as a list reads it: its answer's columns (not the todo's taskNum), by name.
+
+    Lists read rows, not `Item`s; a named tuple's fields are read several times faster than
+    a database row's by name (`make bench`).
+    """
+
+    id: int
+    title: str
+    description: str
+    status: str
+    priority: str
+    due_date: date | None
+    creator_userid: str
+    creator_name: str
+    assignee_userid: str
+    assignee_name: str
+    created_at: int
+    completed_at: int | None
+
+
+LISTED_COLUMNS = tuple(Item.__table__.c[name] for name in ListedItem._fields)

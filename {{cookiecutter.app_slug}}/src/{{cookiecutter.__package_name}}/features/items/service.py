@@ -22,7 +22,7 @@ from ...errors import FriendlyError
 from ...extensions import db, read_rows
 from ...inbox import post_message
 from ...outbox import enqueue
-from .models import DONE, LISTED_COLUMNS, OPEN, Item, item_json
+from .models import DONE, LISTED_COLUMNS, OPEN, Item, ListedItem, item_json
 
 LIST_LIMIT = 100
 BOXES = ("todo", "created")
@@ -90,7 +90,8 @@ def item_list_answer(user: CurrentUser, box: str) -> dict[str, Any]:
     query = BOX_QUERIES.get(box)
     if query is None:
         raise FriendlyError(400, "参数有误", "box 只能是 todo 或 created。")
-    return {"items": [item_json(row, user.userid) for row in read_rows(query, userid=user.userid)]}
+    rows = read_rows(query, userid=user.userid)
+    return {"items": [item_json(ListedItem._make(row), user.userid) for row in rows]}
 
 
 def load_item(user: CurrentUser, item_id: int) -> Item:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from {{ cookiecutter.__package_name }}.extensions import db
 from {{ cookiecutter.__package_name }}.inbox import AppMessage
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
+from {{ cookiecutter.__package_name }}.timestamps import iso
 
 from .. import service
 from ..models import Item
@@ -254,6 +255,18 @@ def test_a_list_is_one_read_whatever_its_length_and_shows_what_the_detail_shows(
         assert recorded.orm_transactions == 0
         for item in listed:
             assert platform_client.get(f"/api/items/{item['id']}").json["item"] == item
+
+
+
+def test_a_list_formats_each_items_time_once(platform_client, login):
+    """Lists show the same items on every request: their times are formatted once, not
+    once per request (timestamps.iso; `make bench`)."""
+    token = login("zhangwei")
+    assert post_item(platform_client, token).status_code == 201
+    platform_client.get("/api/items", query_string={"box": "created"})
+    formatted = iso.cache_info().misses
+    platform_client.get("/api/items", query_string={"box": "created"})
+    assert iso.cache_info().misses == formatted
 
 
 def test_someone_elses_item_is_not_found(platform_client, login):

@@ -117,6 +117,7 @@ class RecordedSQL:
 
     statements: list[str] = dataclasses.field(default_factory=list)
     orm_transactions: int = 0  # ORM sessions that began a transaction
+    checkouts: int = 0  # connections taken from the pool
 
     @property
     def writes(self) -> list[str]:
@@ -125,8 +126,9 @@ class RecordedSQL:
 
 @contextlib.contextmanager
 def sql_recorded(app):
-    """Record every statement the app's engine runs, and every ORM session transaction,
-    while the block runs (a request's cost in queries, as `make bench` pays it)."""
+    """Record every statement the app's engine runs, every ORM session transaction and every
+    connection taken from the pool while the block runs (a request's cost in queries, as
+    `make bench` pays it)."""
     recorded = RecordedSQL()
     with app.app_context():
         engine = db.engine
@@ -137,13 +139,18 @@ def sql_recorded(app):
     def transaction(*_args):
         recorded.orm_transactions += 1
 
+    def checkout(*_args):
+        recorded.checkouts += 1
+
     event.listen(engine, "before_cursor_execute", statement)
     event.listen(Session, "after_begin", transaction)
+    event.listen(engine, "checkout", checkout)
     try:
         yield recorded
     finally:
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(Session, "after_begin", transaction)
+        event.remove(engine, "checkout", checkout)
 
 
 @pytest.fixture

@@ -251,8 +251,8 @@ def test_logout_needs_csrf_and_ends_the_session_on_the_server(auth, platform_app
 
 
 def test_a_logged_in_read_costs_one_select_and_no_transaction(auth, platform_app):
-    """GET /api/me reads the session row once, on a connection of its own: no ORM session,
-    no transaction to commit or roll back, nothing written (`make bench`)."""
+    """GET /api/me reads the session row once, on one pooled connection: no ORM session,
+    no transaction to commit, nothing written (`make bench`)."""
     auth.login("zhangwei")
     with sql_recorded(platform_app) as recorded:
         assert auth.client.get("/api/me").json["userid"] == "zhangwei"
@@ -260,6 +260,7 @@ def test_a_logged_in_read_costs_one_select_and_no_transaction(auth, platform_app
     assert "login_session" in recorded.statements[0]
     assert recorded.writes == []
     assert recorded.orm_transactions == 0
+    assert recorded.checkouts == 1
 
 
 @pytest.mark.parametrize(("idle", "age"), [(31 * 60, 60), (60, 9 * 3600)],

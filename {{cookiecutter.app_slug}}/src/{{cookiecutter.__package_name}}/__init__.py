@@ -31,7 +31,7 @@ from . import (
     security,
 )
 from .config import Config
-from .extensions import db, migrate
+from .extensions import close_read_connection, db, migrate
 from .features import Feature
 from .privacy import log_filter
 from .security.files import protect_files_at_rest
@@ -157,6 +157,7 @@ def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    app.teardown_appcontext(close_read_connection)
     use_write_ahead_log(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent.parent / "migrations"))
     bind_cache(app)

@@ -146,8 +146,8 @@ def _load(token_digest: str) -> SessionState | None:
     """The session's row as the database has it now, shared by every worker: a logout or
     an expiry handled by any of them counts at once.
 
-    Read on a connection of its own, returned at once, so a request that writes nothing
-    opens no ORM session and no transaction.
+    Read with `read_rows` (the request's read connection): a request that writes nothing
+    opens no ORM session.
     """
     rows = read_rows(READ_SESSION, token_digest=token_digest)
     if not rows:

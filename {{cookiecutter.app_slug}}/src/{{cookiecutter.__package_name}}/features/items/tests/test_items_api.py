@@ -241,8 +241,9 @@ def test_lists_show_my_todos_and_what_i_created(platform_client, login):
 def test_a_list_is_one_read_whatever_its_length_and_shows_what_the_detail_shows(
         platform_client, platform_app, login):
     """GET /api/items reads the list with one query, as plain rows: no N+1, no ORM session,
-    nothing written (`make bench`); each item reads as its own page does. (The session is
-    read from the database or, with a cache server, from its cache.)"""
+    nothing written, one pooled connection for the request's reads (`make bench`); each
+    item reads as its own page does. (The session is read from the database or, with a cache
+    server, from its cache.)"""
     token = login("zhangwei")
     for title in ("甲", "乙", "丙"):
         assert post_item(platform_client, token, title=title).status_code == 201
@@ -254,6 +255,7 @@ def test_a_list_is_one_read_whatever_its_length_and_shows_what_the_detail_shows(
         assert len([sql for sql in recorded.statements if "FROM item" in sql]) == 1
         assert recorded.writes == []
         assert recorded.orm_transactions == 0
+        assert recorded.checkouts == 1
         for item in listed:
             assert platform_client.get(f"/api/items/{item['id']}").json["item"] == item
 

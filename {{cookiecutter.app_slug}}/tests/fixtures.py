@@ -16,6 +16,8 @@ import pytest
 import requests
 from devtools.platform_sim.server import serve
 from devtools.platform_sim.settings import SimSettings
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from {{ cookiecutter.__package_name }} import create_app
 from {{ cookiecutter.__package_name }}.config import Config
@@ -107,6 +109,48 @@ def tables_created(app):
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
+
+
+@dataclasses.dataclass
+class RecordedSQL:
+    """What a block of code asked of the database."""
+
+    statements: list[str] = dataclasses.field(default_factory=list)
+    orm_transactions: int = 0  # ORM sessions that began a transaction
+    checkouts: int = 0  # connections taken from the pool
+
+    @property
+    def writes(self) -> list[str]:
+        return [sql for sql in self.statements if not sql.lstrip().upper().startswith("SELECT")]
+
+
+@contextlib.contextmanager
+def sql_recorded(app):
+    """Record every statement the app's engine runs, every ORM session transaction and every
+    connection taken from the pool while the block runs (a request's cost in queries, as
+    `make bench` pays it)."""
+    recorded = RecordedSQL()
+    with app.app_context():
+        engine = db.engine
+
+    def statement(_connection, _cursor, sql, *_args):
+        recorded.statements.append(sql)
+
+    def transaction(*_args):
+        recorded.orm_transactions += 1
+
+    def checkout(*_args):
+        recorded.checkouts += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(Session, "after_begin", transaction)
+    event.listen(engine, "checkout", checkout)
+    try:
+        yield recorded
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(Session, "after_begin", transaction)
+        event.remove(engine, "checkout", checkout)
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ from {{ cookiecutter.__package_name }}.auth.views import (
 )
 from {{ cookiecutter.__package_name }}.extensions import db
 
+from .fixtures import sql_recorded
+
 CLIENT_UA = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 wxwork/4.1.22 MicroMessenger"
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36"
 
@@ -246,6 +248,19 @@ def test_logout_needs_csrf_and_ends_the_session_on_the_server(auth, platform_app
     assert auth.client.get("/api/me").status_code == 401
     with platform_app.app_context():
         assert db.session.scalars(db.select(LoginSession)).all() == []
+
+
+def test_a_logged_in_read_costs_one_select_and_no_transaction(auth, platform_app):
+    """GET /api/me reads the session row once, on one pooled connection: no ORM session,
+    no transaction to commit, nothing written (`make bench`)."""
+    auth.login("zhangwei")
+    with sql_recorded(platform_app) as recorded:
+        assert auth.client.get("/api/me").json["userid"] == "zhangwei"
+    assert len(recorded.statements) == 1
+    assert "login_session" in recorded.statements[0]
+    assert recorded.writes == []
+    assert recorded.orm_transactions == 0
+    assert recorded.checkouts == 1
 
 
 @pytest.mark.parametrize(("idle", "age"), [(31 * 60, 60), (60, 9 * 3600)],

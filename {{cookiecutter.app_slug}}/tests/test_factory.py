@@ -45,7 +45,9 @@ def test_no_proxy_hops_ignores_forwarded_headers(make_config, make_app):
 
     answer = app.test_client().get("/scheme", base_url="http://localhost",
                                    headers={"X-Forwarded-Proto": "https"})
-    assert answer.json == {"scheme": "http"}
+    # Not believed: the request stays plain HTTP, which the HTTPS app sends to HTTPS.
+    assert answer.status_code == 301
+    assert answer.headers["Location"] == "https://localhost/scheme"
 
 
 def test_a_write_commits_while_another_worker_holds_a_read_open(app):
@@ -72,6 +74,15 @@ def test_a_write_commits_while_another_worker_holds_a_read_open(app):
             assert mode == "wal"
         finally:
             reader.close()
+
+
+def test_json_answers_keep_chinese_and_the_order_the_code_writes(app):
+    """Readable answers: Chinese as is, keys in the order the view wrote them (not sorted,
+    which Flask does by default at a cost on every list)."""
+    with app.test_request_context("/"):
+        text = app.json.response({"userid": "zhangwei", "name": "张伟", "csrf_token": "c"}
+                                 ).get_data(as_text=True)
+    assert text.startswith('{"userid":"zhangwei","name":"张伟","csrf_token"')
 
 
 def test_settings_command_hides_secrets(runner):

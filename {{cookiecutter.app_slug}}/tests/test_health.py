@@ -9,6 +9,7 @@ from {{ cookiecutter.__package_name }}.extensions import db
 from {{ cookiecutter.__package_name }}.health import (
     CheckResult,
     HealthMonitor,
+    HealthReport,
     PlatformProbe,
     overall_status,
 )
@@ -232,6 +233,30 @@ def test_results_are_cached_for_the_configured_time():
     now[0] += 0.1
     monitor.results()
     assert len(calls) == 2
+
+
+def test_the_report_is_rendered_once_per_result():
+    """A monitor polling hard gets the same rendered report until the results change: after
+    the cache time, or when the platform probe's status changes (invalidate)."""
+    now = [100.0]
+    rendered = []
+
+    def check() -> CheckResult:
+        return CheckResult("database:responseTime", "datastore", "pass", now[0], "ms")
+
+    def render(results: list[CheckResult]) -> HealthReport:
+        rendered.append(results)
+        return HealthReport(f"{results[0].observed_value}", 200)
+
+    monitor = HealthMonitor([check], ttl=5, clock=lambda: now[0])
+    assert [monitor.report(render).body for _ in range(3)] == ["100.0"] * 3
+    assert len(rendered) == 1
+    now[0] += 5
+    assert monitor.report(render).body == "105.0"
+    monitor.invalidate()
+    now[0] += 1
+    assert monitor.report(render).body == "106.0"
+    assert len(rendered) == 3
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,24 @@ def test_https_from_the_proxy_is_trusted(web_client):
     assert "Strict-Transport-Security" in answer.headers
 
 
+def test_https_claimed_by_an_untrusted_peer_is_still_sent_to_https(web_client):
+    """X-Forwarded-Proto counts only from a configured proxy (security/proxies.py): a client
+    that claims HTTPS over plain HTTP is redirected and gets no HSTS."""
+    answer = web_client.get("/livez", base_url="http://localhost",
+                            headers={"X-Forwarded-Proto": "https"},
+                            environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert answer.status_code == 301
+    assert answer.headers["Location"].startswith("https://")
+    assert "Strict-Transport-Security" not in answer.headers
+
+
+def test_a_header_a_view_sets_itself_is_kept(web_client, app):
+    """The fixed headers are defaults: an answer that sets its own keeps it."""
+    assert web_client.get("/healthz").headers["Cache-Control"] == "no-store"
+    own = web_client.get("/livez").headers
+    assert own.getlist("Content-Security-Policy") == [own["Content-Security-Policy"]]
+
+
 @pytest.mark.parametrize("path", ["/api/me", "/auth/login", "/healthz"])
 def test_answers_that_can_name_a_person_are_not_stored(web_client, path):
     assert web_client.get(path).headers["Cache-Control"] == "no-store"

@@ -1,7 +1,7 @@
 """The app as deployed plus one bare Flask route to compare with: for `make bench` only.
 
 `/_bench/me` answers what `/api/me` answers, from a plain Flask app with nothing of the
-security stack: no talisman headers, no server-side session lookup, no CSRF token, no
+security stack: no security headers, no server-side session lookup, no CSRF token, no
 masking log filter. The same gunicorn workers serve both behind the same nginx, so the
 ratio of the two in one run is the cost of the security stack alone. The route exists only
 in this harness (gunicorn is started with

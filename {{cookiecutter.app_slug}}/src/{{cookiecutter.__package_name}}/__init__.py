@@ -31,7 +31,7 @@ from . import (
     security,
 )
 from .config import Config
-from .extensions import db, migrate
+from .extensions import close_read_connection, db, migrate
 from .features import Feature
 from .privacy import log_filter
 from .security.files import protect_files_at_rest
@@ -41,9 +41,12 @@ APP_NAME = "{{ cookiecutter.app_name }}"
 
 
 class ReadableJSONProvider(DefaultJSONProvider):
-    """JSON answers keep Chinese messages readable instead of \\uXXXX escapes."""
+    """JSON answers keep Chinese messages readable instead of \\uXXXX escapes, and their
+    keys in the order the code writes them (Flask sorts them by default: a tenth of a
+    20-item list's encoding, on every request, for an order no client relies on)."""
 
     ensure_ascii = False
+    sort_keys = False
 
 
 def create_app(config: Config | None = None, *, instance_path: str | None = None,
@@ -154,6 +157,7 @@ def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    app.teardown_appcontext(close_read_connection)
     use_write_ahead_log(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent.parent / "migrations"))
     bind_cache(app)

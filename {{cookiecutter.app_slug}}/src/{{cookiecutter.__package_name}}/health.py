@@ -270,8 +270,18 @@ def overall_status(results: Sequence[CheckResult]) -> str:
     return STATUS_ORDER[worst]
 
 
+@dataclasses.dataclass(frozen=True)
+class HealthReport:
+    """The answer to /healthz, rendered: its JSON body and HTTP status."""
+
+    body: str
+    http_status: int
+
+
 class HealthMonitor:
-    """Runs the checks and caches the report for `ttl` seconds (per process)."""
+    """Runs the checks and caches the results for `ttl` seconds (per process), and the
+    report rendered from them: a monitor polling hard gets the same bytes until they change.
+    """
 
     def __init__(self, checks: Sequence[Callable[[], CheckResult]], ttl: float,
                  clock: Callable[[], float] = time.monotonic):
@@ -282,6 +292,7 @@ class HealthMonitor:
         # `results()` when it runs in the caller's thread.
         self._lock = threading.RLock()
         self._cached: tuple[float, list[CheckResult]] | None = None
+        self._report: tuple[list[CheckResult], HealthReport] | None = None
 
     def results(self) -> list[CheckResult]:
         with self._lock:
@@ -290,10 +301,19 @@ class HealthMonitor:
                 self._cached = (now, [check() for check in self.checks])
             return self._cached[1]
 
+    def report(self, render: Callable[[list[CheckResult]], HealthReport]) -> HealthReport:
+        """`render(results())`, rendered again only when the results are new."""
+        with self._lock:
+            results = self.results()
+            if self._report is None or self._report[0] is not results:
+                self._report = (results, render(results))
+            return self._report[1]
+
     def invalidate(self) -> None:
         """Forget the cached report: the next request runs the checks."""
         with self._lock:
             self._cached = None
+            self._report = None
 
 
 def register_check(app: Flask, check: Callable[[], CheckResult]) -> None:
@@ -318,10 +338,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _health_response(body: dict[str, Any], http_status: int) -> Response:
-    response = Response(json.dumps(body, ensure_ascii=False), http_status, mimetype=HEALTH_JSON)
+def _health_response(body: str, http_status: int) -> Response:
+    response = Response(body, http_status, mimetype=HEALTH_JSON)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+LIVE = json.dumps({"status": "pass"})
+SERVICE_ID = "{{ cookiecutter.app_slug }}"
+DESCRIPTION = "{{ cookiecutter.app_name }}"
 
 
 @bp.get("/livez")
@@ -329,7 +354,7 @@ def _health_response(body: dict[str, Any], http_status: int) -> Response:
                       login=False))
 def livez() -> Response:
     """The process answers; no dependency is touched (a liveness probe restarts on failure)."""
-    return _health_response({"status": "pass"}, 200)
+    return _health_response(LIVE, 200)
 
 
 @bp.get("/healthz")
@@ -340,8 +365,13 @@ def livez() -> Response:
     login=False))
 def healthz() -> Response:
     """The real state: database round trip and the other registered checks."""
+    report: HealthReport = current_app.extensions["health"].report(render_report)
+    return _health_response(report.body, report.http_status)
+
+
+def render_report(results: list[CheckResult]) -> HealthReport:
+    """The health-check draft's JSON for `results`, and its HTTP status."""
     settings = current_app.config["SETTINGS"]
-    results = current_app.extensions["health"].results()
     status = overall_status(results)
     checks: dict[str, list[dict[str, Any]]] = {}
     for result in results:
@@ -349,9 +379,9 @@ def healthz() -> Response:
     body = {
         "status": status,
         "version": settings.app_version,
-        "serviceId": "{{ cookiecutter.app_slug }}",
-        "description": "{{ cookiecutter.app_name }}",
+        "serviceId": SERVICE_ID,
+        "description": DESCRIPTION,
         "checks": checks,
     }
     # pass/warn answer 2xx, fail answers 5xx (health-check draft §3.1).
-    return _health_response(body, 503 if status == "fail" else 200)
+    return HealthReport(json.dumps(body, ensure_ascii=False), 503 if status == "fail" else 200)

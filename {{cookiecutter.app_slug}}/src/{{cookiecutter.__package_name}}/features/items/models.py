@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,16 +37,75 @@ class Item(Model):
     completed_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     def as_json(self, viewer_userid: str) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "description": self.description,
-            "status": self.status,
-            "priority": self.priority,
-            "due_date": self.due_date.isoformat() if self.due_date else None,
-            "creator": {"userid": self.creator_userid, "name": self.creator_name},
-            "assignee": {"userid": self.assignee_userid, "name": self.assignee_name},
-            "created_at": iso(self.created_at),
-            "completed_at": iso(self.completed_at),
-            "can_complete": self.status == OPEN and viewer_userid == self.assignee_userid,
-        }
+        return item_json(self, viewer_userid)
+
+
+class ItemFields(Protocol):
+    """What an item's answer is made of: an `Item`, or a row of LISTED_COLUMNS."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def due_date(self) -> date | None: ...
+    @property
+    def creator_userid(self) -> str: ...
+    @property
+    def creator_name(self) -> str: ...
+    @property
+    def assignee_userid(self) -> str: ...
+    @property
+    def assignee_name(self) -> str: ...
+    @property
+    def created_at(self) -> int: ...
+    @property
+    def completed_at(self) -> int | None: ...
+
+
+def item_json(item: ItemFields, viewer_userid: str) -> dict[str, Any]:
+    """An item as the API answers it, for whoever `viewer_userid` is: the one place that
+    decides what an item shows (the list, the detail and every action answer with it)."""
+    return {
+        "id": item.id,
+        "title": item.title,
+        "description": item.description,
+        "status": item.status,
+        "priority": item.priority,
+        "due_date": item.due_date.isoformat() if item.due_date else None,
+        "creator": {"userid": item.creator_userid, "name": item.creator_name},
+        "assignee": {"userid": item.assignee_userid, "name": item.assignee_name},
+        "created_at": iso(item.created_at),
+        "completed_at": iso(item.completed_at),
+        "can_complete": item.status == OPEN and viewer_userid == item.assignee_userid,
+    }
+
+
+class ListedItem(NamedTuple):
+    """An item as a list reads it: its answer's columns (not the todo's taskNum), by name.
+
+    Lists read rows, not `Item`s; a named tuple's fields are read several times faster than
+    a database row's by name (`make bench`).
+    """
+
+    id: int
+    title: str
+    description: str
+    status: str
+    priority: str
+    due_date: date | None
+    creator_userid: str
+    creator_name: str
+    assignee_userid: str
+    assignee_name: str
+    created_at: int
+    completed_at: int | None
+
+
+LISTED_COLUMNS = tuple(Item.__table__.c[name] for name in ListedItem._fields)

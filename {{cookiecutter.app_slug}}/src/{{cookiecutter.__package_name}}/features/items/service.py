@@ -14,15 +14,15 @@ import uuid
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import BindParameter, CursorResult, Select, bindparam, or_, select, update
 
 from ...auth import CurrentUser
 from ...contacts import find_contact
 from ...errors import FriendlyError
-from ...extensions import db
+from ...extensions import db, read_rows
 from ...inbox import post_message
 from ...outbox import enqueue
-from .models import DONE, OPEN, Item
+from .models import DONE, LISTED_COLUMNS, OPEN, Item, ListedItem, item_json
 
 LIST_LIMIT = 100
 BOXES = ("todo", "created")
@@ -63,17 +63,35 @@ def create_item(user: CurrentUser, body: dict[str, Any]) -> Item:
     return item
 
 
+# Each box's query is built once (its SQL and cache key are reused) and read as plain rows:
+# an ORM object per item (identity map, instance state, instrumented attributes) and a
+# statement rebuilt per request were half of GET /api/items' cost (`make bench`).
+_ITEMS = Item.__table__.c
+_VIEWER: BindParameter[str] = bindparam("userid")
+
+
+def _box(*conditions: Any) -> Select[Any]:
+    return (select(*LISTED_COLUMNS).where(*conditions)
+            .order_by(_ITEMS.id.desc()).limit(LIST_LIMIT))
+
+
+BOX_QUERIES = {
+    "todo": _box(_ITEMS.assignee_userid == _VIEWER, _ITEMS.status == OPEN),
+    "created": _box(_ITEMS.creator_userid == _VIEWER),
+}
+
+
 def item_list_answer(user: CurrentUser, box: str) -> dict[str, Any]:
-    """GET /api/items?box=…'s answer; index.html carries the todo box's (first screen)."""
-    query = select(Item)
-    if box == "todo":
-        query = query.where(Item.assignee_userid == user.userid, Item.status == OPEN)
-    elif box == "created":
-        query = query.where(Item.creator_userid == user.userid)
-    else:
+    """GET /api/items?box=…'s answer; index.html carries the todo box's (first screen).
+
+    One query, whatever the number of items: every field an answer shows is a column of
+    the item's own row.
+    """
+    query = BOX_QUERIES.get(box)
+    if query is None:
         raise FriendlyError(400, "参数有误", "box 只能是 todo 或 created。")
-    items = db.session.scalars(query.order_by(Item.id.desc()).limit(LIST_LIMIT))
-    return {"items": [item.as_json(user.userid) for item in items]}
+    rows = read_rows(query, userid=user.userid)
+    return {"items": [item_json(ListedItem._make(row), user.userid) for row in rows]}
 
 
 def load_item(user: CurrentUser, item_id: int) -> Item:

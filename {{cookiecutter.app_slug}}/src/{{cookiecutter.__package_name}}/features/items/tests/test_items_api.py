@@ -17,10 +17,12 @@ from sqlalchemy import func, select, update
 from {{ cookiecutter.__package_name }}.extensions import db
 from {{ cookiecutter.__package_name }}.inbox import AppMessage
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
+from {{ cookiecutter.__package_name }}.timestamps import iso
 
 from .. import service
 from ..models import Item
 from ..schemas import NEW_ITEM as NEW_ITEM_SCHEMA
+from tests.fixtures import sql_recorded
 
 NEW_ITEM = {"title": "报送季度统计表", "description": "请于周五前报送。",
             "assignee_userid": "lina", "due_date": "2026-12-31", "priority": "urgent"}
@@ -234,6 +236,40 @@ def test_lists_show_my_todos_and_what_i_created(platform_client, login):
     assert titles("created") == ["乙", "甲"]  # and stay in the creator's list
     answer = platform_client.get("/api/items", query_string={"box": "all"})
     assert answer.status_code == 400
+
+
+def test_a_list_is_one_read_whatever_its_length_and_shows_what_the_detail_shows(
+        platform_client, platform_app, login):
+    """GET /api/items reads the list with one query, as plain rows: no N+1, no ORM session,
+    nothing written, one pooled connection for the request's reads (`make bench`); each
+    item reads as its own page does. (The session is read from the database or, with a cache
+    server, from its cache.)"""
+    token = login("zhangwei")
+    for title in ("甲", "乙", "丙"):
+        assert post_item(platform_client, token, title=title).status_code == 201
+    for box in ("todo", "created"):
+        login("lina" if box == "todo" else "zhangwei")
+        with sql_recorded(platform_app) as recorded:
+            listed = platform_client.get("/api/items", query_string={"box": box}).json["items"]
+        assert [item["title"] for item in listed] == ["丙", "乙", "甲"]
+        assert len([sql for sql in recorded.statements if "FROM item" in sql]) == 1
+        assert recorded.writes == []
+        assert recorded.orm_transactions == 0
+        assert recorded.checkouts == 1
+        for item in listed:
+            assert platform_client.get(f"/api/items/{item['id']}").json["item"] == item
+
+
+
+def test_a_list_formats_each_items_time_once(platform_client, login):
+    """Lists show the same items on every request: their times are formatted once, not
+    once per request (timestamps.iso; `make bench`)."""
+    token = login("zhangwei")
+    assert post_item(platform_client, token).status_code == 201
+    platform_client.get("/api/items", query_string={"box": "created"})
+    formatted = iso.cache_info().misses
+    platform_client.get("/api/items", query_string={"box": "created"})
+    assert iso.cache_info().misses == formatted
 
 
 def test_someone_elses_item_is_not_found(platform_client, login):

@@ -13,6 +13,10 @@ is data, never executed, so the CSP's script-src 'self' is unchanged. The front 
 the first screen from it instead of waiting for more round trips after its scripts have
 run (DB31DSJ/Z 003 §6.3.6 d: the first screen within 2 s); without the block it asks the
 API, as it always did.
+
+With the build's first-screen template (dist/first-screen.json, prerender.py) the page also
+carries the first screen itself as HTML in `#app`, filled from the same answers: it shows
+before any script has run, and the app takes over when they have (§6.3.6 d).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from flask import Blueprint, Flask, Response, current_app, request, send_from_di
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import safe_join
 
-from . import features
+from . import features, prerender
 from .api.me import me_answer
 from .auth import CurrentUser, current_user
 from .auth.sessions import SESSION_COOKIE, cookie_name
@@ -46,6 +50,9 @@ TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 # The block's id, read by frontend/src/api/firstScreen.ts.
 FIRST_SCREEN_ID = "first-screen"
 BODY_END = "</body>"
+# Where the first screen's HTML goes (frontend/index.html; the app mounts there).
+APP_ROOT = '<div id="app"></div>'
+HTML_START = re.compile(r"<html\b([^>]*)>")
 HEAD_END = "</head>"
 # For a browser with no session cookie at all, read by frontend/src/main.ts: it goes to the
 # login page before sending a request, so a first visit logs no failing (401) request.
@@ -105,6 +112,44 @@ def with_first_screen(page: str, answers: dict[str, dict[str, Any]]) -> str:
     return f"{head}{block}{found}{tail}" if found else page
 
 
+def first_screen_template(app: Flask) -> dict[str, Any] | None:
+    """dist/first-screen.json, read once; None without one (or with a broken one: logged)."""
+    if "frontend_first_screen" not in app.extensions:
+        try:
+            template = prerender.load_template(dist_folder(app))
+        except (OSError, ValueError) as error:
+            app.logger.warning("first-screen template not used: %s", error)
+            template = None
+        app.extensions["frontend_first_screen"] = template
+    template: dict[str, Any] | None = app.extensions["frontend_first_screen"]
+    return template
+
+
+def with_first_screen_html(page: str, html: str, page_width_mode: str) -> str:
+    """The page with `html` in #app, and <html> with the page-width class main.ts would set
+    (frontend/src/config.ts applyPageWidth), so the layout is the app's before it runs."""
+    if APP_ROOT not in page:
+        return page
+    page = page.replace(APP_ROOT, f'<div id="app">{html}</div>', 1)
+    return HTML_START.sub(lambda match: f'<html{match[1]} class="page-{page_width_mode}">',
+                          page, count=1)
+
+
+def first_screen_page(app: Flask, page: str, answers: dict[str, dict[str, Any]]) -> str:
+    """The page with the first screen as HTML when the build made a template for it."""
+    template = first_screen_template(app)
+    if template is None:
+        return page
+    try:
+        html = prerender.first_screen_html(template, answers, features.first_screen_panels(app),
+                                           prerender.utc_now())
+    except (KeyError, TypeError, ValueError) as error:
+        # A template that does not fit: the page as before, the app draws the first screen.
+        app.logger.warning("first screen without HTML: %s", type(error).__name__)
+        return page
+    return with_first_screen_html(page, html, app.config["SETTINGS"].page_width_mode)
+
+
 def logged_in_first_screen() -> dict[str, dict[str, Any]] | None:
     """The first screen's answers for the logged-in user; None for a visitor.
 
@@ -142,7 +187,7 @@ def index() -> Response:
     page = app.extensions["frontend_index"]
     answers = logged_in_first_screen()
     if answers is not None:
-        page = with_first_screen(page, answers)
+        page = with_first_screen(first_screen_page(app, page, answers), answers)
     elif is_visitor():
         page = with_visitor_mark(page)
     response = Response(page, mimetype="text/html")

@@ -26,9 +26,9 @@ def template(panels: str = "") -> dict:
     def page(badge: str) -> str:
         return (f'<main><p data-testid="greeting">⟦name⟧，您好</p>{panels}</main>'
                 f'<nav>{badge}</nav>')
-    return {"version": 1, "pages": {"none": page(""),
-                                    "some": page('<span data-testid="unread-badge">⟦unread⟧</span>'),
-                                    "many": page('<span data-testid="unread-badge">99+</span>')},
+    badge = '<span data-testid="unread-badge">{}</span>'
+    return {"version": 1, "pages": {"none": page(""), "some": page(badge.format("⟦unread⟧")),
+                                    "many": page(badge.format("99+"))},
             "panels": {}}
 
 

@@ -121,8 +121,8 @@ def first_screen_template(app: Flask) -> dict[str, Any] | None:
             app.logger.warning("first-screen template not used: %s", error)
             template = None
         app.extensions["frontend_first_screen"] = template
-    template: dict[str, Any] | None = app.extensions["frontend_first_screen"]
-    return template
+    loaded: dict[str, Any] | None = app.extensions["frontend_first_screen"]
+    return loaded
 
 
 def with_first_screen_html(page: str, html: str, page_width_mode: str) -> str:

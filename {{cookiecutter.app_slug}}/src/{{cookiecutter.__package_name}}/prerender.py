@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from html import escape
 from pathlib import Path
 from typing import Any
-
 
 TEMPLATE_FILE = "first-screen.json"
 SLOT = re.compile(r"⟦([a-z0-9_:.-]+)⟧")

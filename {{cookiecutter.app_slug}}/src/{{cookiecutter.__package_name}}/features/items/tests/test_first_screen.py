@@ -16,16 +16,19 @@ NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 
 def card(status: str, priority: str, due: str) -> str:
     when = "截止 ⟦due⟧" if due == "due" else "⟦when⟧"
-    return (f'<a href="#/items/⟦id⟧" data-testid="item-card-⟦id⟧" data-kind="{status}-{priority}">'
-            f"<span>⟦title⟧</span><span>发起人 ⟦person⟧</span><span>{when}</span></a>")
+    return (f'<a href="#/items/⟦id⟧" data-testid="item-card-⟦id⟧"'
+            f' data-kind="{status}-{priority}"><span>⟦title⟧</span>'
+            f"<span>发起人 ⟦person⟧</span><span>{when}</span></a>")
 
 
 FRAGMENTS = {
-    "panel": '<div><button>待我办理 ⟦count⟧</button></div><div data-testid="item-list-todo">⟦cards⟧</div>',
+    "panel": ('<div><button>待我办理 ⟦count⟧</button></div>'
+              '<div data-testid="item-list-todo">⟦cards⟧</div>'),
     "count": '<span data-testid="todo-count">⟦open⟧</span>',
     "empty": "<p>暂无待办事项</p>",
     **{f"card:{status}:{priority}:{due}": card(status, priority, due)
-       for status in ("open", "done") for priority in ("urgent", "normal") for due in ("due", "nodue")},
+       for status in ("open", "done") for priority in ("urgent", "normal")
+       for due in ("due", "nodue")},
 }
 
 

@@ -7,6 +7,8 @@ frontend/src/firstScreen.server.ts); the browser tests check the built one again
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from datetime import UTC, datetime
@@ -56,6 +58,27 @@ def test_logged_in_page_shows_the_first_screen_before_any_script(site, built_fro
     assert '<html lang="zh-CN" class="page-adaptive">' in page
     # The data block is still there: the app's first render draws the same from it.
     assert first_screen(page)["/api/me"]["name"] == "张伟"
+
+
+def test_its_stylesheets_come_inline_allowed_by_their_hash_only(site, built_frontend):  # noqa: F811
+    """Linked, the stylesheets would hold the first paint back until they came."""
+    write_template(built_frontend, template())
+    site.login("zhangwei")
+    answer = site.client.get("/")
+    page = answer.get_data(as_text=True)
+    assert 'rel="stylesheet"' not in page
+    assert page.count("<style>body{}</style>") == 1  # the built index-abc123.css
+    digest = base64.b64encode(hashlib.sha256(b"body{}").digest()).decode()
+    policy = answer.headers["Content-Security-Policy"]
+    assert f"style-src 'self' 'sha256-{digest}';" in policy
+    assert "unsafe-inline" not in policy
+    # Everything else as on every answer; a visitor's page keeps its links and the usual CSP.
+    usual = site.client.get("/api/me").headers["Content-Security-Policy"]
+    assert policy == usual.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
+    site.client.post("/auth/logout", headers={"X-CSRF-Token": site.csrf_token()})
+    answer = site.client.get("/")
+    assert 'rel="stylesheet"' in answer.get_data(as_text=True)
+    assert answer.headers["Content-Security-Policy"] == usual
 
 
 def test_without_the_template_the_page_is_as_before(site, built_frontend):  # noqa: F811

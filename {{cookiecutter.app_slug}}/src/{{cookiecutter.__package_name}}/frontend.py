@@ -21,6 +21,9 @@ before any script has run, and the app takes over when they have (§6.3.6 d).
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import hashlib
 import json
 import mimetypes
 import re
@@ -39,6 +42,7 @@ from .auth.sessions import SESSION_COOKIE, cookie_name
 from .config import Config
 from .extensions import db
 from .inbox import message_list_answer
+from .security.headers import fixed_headers
 
 CONFIG_PLACEHOLDER = "__APP_CONFIG__"
 # Hashed file names never change content: cache them for a year (§6.3.3 a, fast loads).
@@ -53,6 +57,9 @@ BODY_END = "</body>"
 # Where the first screen's HTML goes (frontend/index.html; the app mounts there).
 APP_ROOT = '<div id="app"></div>'
 HTML_START = re.compile(r"<html\b([^>]*)>")
+# The built index.html's stylesheets (Vite writes each as such a link).
+STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]*? href="/assets/([^"]+\.css)"[^>]*>')
+STYLE_SRC = "style-src 'self'"
 HEAD_END = "</head>"
 # For a browser with no session cookie at all, read by frontend/src/main.ts: it goes to the
 # login page before sending a request, so a first visit logs no failing (401) request.
@@ -112,16 +119,50 @@ def with_first_screen(page: str, answers: dict[str, dict[str, Any]]) -> str:
     return f"{head}{block}{found}{tail}" if found else page
 
 
-def first_screen_template(app: Flask) -> dict[str, Any] | None:
-    """dist/first-screen.json, read once; None without one (or with a broken one: logged)."""
+@dataclasses.dataclass(frozen=True)
+class ServerDrawn:
+    """What a page with the first screen as HTML is made of, prepared once per process."""
+
+    template: dict[str, Any]   # dist/first-screen.json
+    page: str                  # index.html with the run-time config and its stylesheets inline
+    csp: str | None            # the app's CSP, allowing that one <style> by its hash
+
+
+def inline_stylesheets(page: str, folder: Path) -> tuple[str, str | None]:
+    """The page with the stylesheets it links replaced by one `<style>`, and that style's CSP
+    source ('sha256-…'); the page as it is if there is nothing to inline.
+
+    Linked, they block the first paint until they have come, sharing a slow link with the
+    scripts; inline, the server-drawn first screen paints with the HTML (§6.3.6 d).
+    """
+    names = STYLESHEET.findall(page)
+    css = "\n".join((folder / "assets" / name).read_text(encoding="utf-8") for name in names)
+    if not names or "</style" in css.lower():
+        return page, None
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    style = f"<style>{css}</style>"
+    # The first link becomes the style, the others go: the same rules in the same order.
+    inlined = STYLESHEET.sub("", STYLESHEET.sub(lambda _: style, page, count=1))
+    return inlined, f"'sha256-{digest}'"
+
+
+def server_drawn(app: Flask, page: str) -> ServerDrawn | None:
+    """Read once: the build's first-screen template and the page around it; None without a
+    template (an older build) or with one that cannot be read (logged)."""
     if "frontend_first_screen" not in app.extensions:
+        drawn = None
         try:
             template = prerender.load_template(dist_folder(app))
+            if template is not None:
+                inlined, style = inline_stylesheets(page, dist_folder(app))
+                policy = fixed_headers(app.config["SETTINGS"])["Content-Security-Policy"]
+                # Only that one style element is allowed, by its hash: no inline style else.
+                csp = policy.replace(STYLE_SRC, f"{STYLE_SRC} {style}", 1) if style else None
+                drawn = ServerDrawn(template, inlined, csp)
         except (OSError, ValueError) as error:
             app.logger.warning("first-screen template not used: %s", error)
-            template = None
-        app.extensions["frontend_first_screen"] = template
-    loaded: dict[str, Any] | None = app.extensions["frontend_first_screen"]
+        app.extensions["frontend_first_screen"] = drawn
+    loaded: ServerDrawn | None = app.extensions["frontend_first_screen"]
     return loaded
 
 
@@ -135,19 +176,21 @@ def with_first_screen_html(page: str, html: str, page_width_mode: str) -> str:
                           page, count=1)
 
 
-def first_screen_page(app: Flask, page: str, answers: dict[str, dict[str, Any]]) -> str:
-    """The page with the first screen as HTML when the build made a template for it."""
-    template = first_screen_template(app)
-    if template is None:
-        return page
+def first_screen_page(app: Flask, page: str,
+                      answers: dict[str, dict[str, Any]]) -> tuple[str, str | None]:
+    """The page with the first screen as HTML when the build made a template for it, and
+    the CSP it needs (None: the usual one)."""
+    drawn = server_drawn(app, page)
+    if drawn is None:
+        return page, None
     try:
-        html = prerender.first_screen_html(template, answers, features.first_screen_panels(app),
-                                           prerender.utc_now())
+        html = prerender.first_screen_html(drawn.template, answers,
+                                           features.first_screen_panels(app), prerender.utc_now())
     except (KeyError, TypeError, ValueError) as error:
         # A template that does not fit: the page as before, the app draws the first screen.
         app.logger.warning("first screen without HTML: %s", type(error).__name__)
-        return page
-    return with_first_screen_html(page, html, app.config["SETTINGS"].page_width_mode)
+        return page, None
+    return with_first_screen_html(drawn.page, html, app.config["SETTINGS"].page_width_mode), drawn.csp
 
 
 def logged_in_first_screen() -> dict[str, dict[str, Any]] | None:
@@ -186,11 +229,15 @@ def index() -> Response:
             template, app.config["SETTINGS"], str(app.jinja_env.globals["app_name"]))
     page = app.extensions["frontend_index"]
     answers = logged_in_first_screen()
+    csp = None
     if answers is not None:
-        page = with_first_screen(first_screen_page(app, page, answers), answers)
+        page, csp = first_screen_page(app, page, answers)
+        page = with_first_screen(page, answers)
     elif is_visitor():
         page = with_visitor_mark(page)
     response = Response(page, mimetype="text/html")
+    if csp is not None:
+        response.headers["Content-Security-Policy"] = csp  # security/headers.py keeps a view's
     # With a person's data in it, no browser or proxy keeps the page (ASVS 14.3.2, as for
     # /api/); without, it is tiny and names the current build's assets: always revalidate.
     response.headers["Cache-Control"] = "no-store" if answers is not None else "no-cache"

@@ -81,6 +81,16 @@ def test_its_stylesheets_come_inline_allowed_by_their_hash_only(site, built_fron
     assert answer.headers["Content-Security-Policy"] == usual
 
 
+def test_its_scripts_do_not_compete_with_the_first_paint(site, built_frontend):  # noqa: F811
+    write_template(built_frontend, template())
+    site.login("zhangwei")
+    page = site.client.get("/").get_data(as_text=True)
+    script = '<script type="module" fetchpriority="low" crossorigin src="/assets/index-abc123.js">'
+    assert script in page
+    site.client.post("/auth/logout", headers={"X-CSRF-Token": site.csrf_token()})
+    assert "fetchpriority" not in site.client.get("/").get_data(as_text=True)
+
+
 def test_without_the_template_the_page_is_as_before(site, built_frontend):  # noqa: F811
     site.login("zhangwei")
     page = site.client.get("/").get_data(as_text=True)

@@ -60,6 +60,8 @@ HTML_START = re.compile(r"<html\b([^>]*)>")
 # The built index.html's stylesheets (Vite writes each as such a link).
 STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]*? href="/assets/([^"]+\.css)"[^>]*>')
 STYLE_SRC = "style-src 'self'"
+# The built index.html's module script and its preloads.
+SCRIPT_TAG = re.compile(r'<(script type="module"|link rel="modulepreload")')
 HEAD_END = "</head>"
 # For a browser with no session cookie at all, read by frontend/src/main.ts: it goes to the
 # login page before sending a request, so a first visit logs no failing (401) request.
@@ -124,7 +126,8 @@ class ServerDrawn:
     """What a page with the first screen as HTML is made of, prepared once per process."""
 
     template: dict[str, Any]   # dist/first-screen.json
-    page: str                  # index.html with the run-time config and its stylesheets inline
+    page: str                  # index.html with the run-time config, stylesheets inline,
+                               # scripts at low priority
     csp: str | None            # the app's CSP, allowing that one <style> by its hash
 
 
@@ -146,6 +149,12 @@ def inline_stylesheets(page: str, folder: Path) -> tuple[str, str | None]:
     return inlined, f"'sha256-{digest}'"
 
 
+def scripts_after_paint(page: str) -> str:
+    """The page with its scripts fetched at low priority: with the first screen in the HTML
+    they are not needed for the first paint (they still run in order, after parsing)."""
+    return SCRIPT_TAG.sub(lambda match: f'{match[0]} fetchpriority="low"', page)
+
+
 def server_drawn(app: Flask, page: str) -> ServerDrawn | None:
     """Read once: the build's first-screen template and the page around it; None without a
     template (an older build) or with one that cannot be read (logged)."""
@@ -158,7 +167,7 @@ def server_drawn(app: Flask, page: str) -> ServerDrawn | None:
                 policy = fixed_headers(app.config["SETTINGS"])["Content-Security-Policy"]
                 # Only that one style element is allowed, by its hash: no inline style else.
                 csp = policy.replace(STYLE_SRC, f"{STYLE_SRC} {style}", 1) if style else None
-                drawn = ServerDrawn(template, inlined, csp)
+                drawn = ServerDrawn(template, scripts_after_paint(inlined), csp)
         except (OSError, ValueError) as error:
             app.logger.warning("first-screen template not used: %s", error)
         app.extensions["frontend_first_screen"] = drawn
@@ -190,7 +199,8 @@ def first_screen_page(app: Flask, page: str,
         # A template that does not fit: the page as before, the app draws the first screen.
         app.logger.warning("first screen without HTML: %s", type(error).__name__)
         return page, None
-    return with_first_screen_html(drawn.page, html, app.config["SETTINGS"].page_width_mode), drawn.csp
+    mode = app.config["SETTINGS"].page_width_mode
+    return with_first_screen_html(drawn.page, html, mode), drawn.csp
 
 
 def logged_in_first_screen() -> dict[str, dict[str, Any]] | None:

@@ -25,15 +25,8 @@ const app = createApp(App).use(router)
 
 // Start-up runs as two tasks, not one: evaluating the scripts, then the first render. In
 // between, the main thread is free to take a tap (Lighthouse's TBT counts each task's time
-// over 50 ms), and the first screen still comes at once (§6.3.6 d). A first screen the server
-// drew into #app (frontend.py) is on screen first: the app takes over two frames later, so it
-// never replaces it before it has been painted (which would also make the browser time the
-// page's largest paint by the app's copy). A hidden page has no frames: it takes over when shown.
-const start = (mount: () => void) =>
-  document.getElementById('app')?.firstChild
-    ? requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(mount)))
-    : setTimeout(mount)
-if (!visitor) start(() => {
+// over 50 ms), and the first screen still comes at once (§6.3.6 d).
+if (!visitor) setTimeout(() => {
   app.mount('#app')
   // The data index.html carried is for the first route's first render; a screen opened
   // later (工作台 again, minutes on) asks the server for fresh data.

@@ -60,8 +60,10 @@ HTML_START = re.compile(r"<html\b([^>]*)>")
 # The built index.html's stylesheets (Vite writes each as such a link).
 STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]*? href="/assets/([^"]+\.css)"[^>]*>')
 STYLE_SRC = "style-src 'self'"
-# The built index.html's module script and its preloads.
-SCRIPT_TAG = re.compile(r'<(script type="module"|link rel="modulepreload")')
+SCRIPT_SRC = "script-src 'self'"
+# The built index.html's module script (Vite writes one) and its preloads.
+MODULE_SCRIPT = re.compile(r'<script type="module"[^>]*? src="(/assets/[^"]+\.js)"[^>]*></script>')
+MODULE_PRELOAD = re.compile(r'<link rel="modulepreload"[^>]*? href="(/assets/[^"]+\.js)"[^>]*>')
 HEAD_END = "</head>"
 # For a browser with no session cookie at all, read by frontend/src/main.ts: it goes to the
 # login page before sending a request, so a first visit logs no failing (401) request.
@@ -127,8 +129,8 @@ class ServerDrawn:
 
     template: dict[str, Any]   # dist/first-screen.json
     page: str                  # index.html with the run-time config, stylesheets inline,
-                               # scripts at low priority
-    csp: str | None            # the app's CSP, allowing that one <style> by its hash
+                               # scripts requested after the first paint
+    csp: str                   # the app's CSP, allowing those inline elements by their hashes
 
 
 def inline_stylesheets(page: str, folder: Path) -> tuple[str, str | None]:
@@ -142,17 +144,41 @@ def inline_stylesheets(page: str, folder: Path) -> tuple[str, str | None]:
     css = "\n".join((folder / "assets" / name).read_text(encoding="utf-8") for name in names)
     if not names or "</style" in css.lower():
         return page, None
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     style = f"<style>{css}</style>"
     # The first link becomes the style, the others go: the same rules in the same order.
     inlined = STYLESHEET.sub("", STYLESHEET.sub(lambda _: style, page, count=1))
-    return inlined, f"'sha256-{digest}'"
+    return inlined, sha256_source(css)
 
 
-def scripts_after_paint(page: str) -> str:
-    """The page with its scripts fetched at low priority: with the first screen in the HTML
-    they are not needed for the first paint (they still run in order, after parsing)."""
-    return SCRIPT_TAG.sub(lambda match: f'{match[0]} fetchpriority="low"', page)
+def sha256_source(text: str) -> str:
+    """The CSP source that allows one inline element with exactly this text."""
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
+
+
+def scripts_after_paint(page: str) -> tuple[str, str | None]:
+    """The page with its scripts requested once the server-drawn first screen is painted,
+    and the CSP source of the one inline script that does it; the page as it is if it has
+    no module script.
+
+    The first screen needs no script; requested with the HTML they would share the link with
+    it and keep the browser (and Lighthouse's simulation, which counts every request made
+    before the largest paint) from counting the first screen as painted before them. Two
+    frames after the first paint the script adds the preloads and the module script exactly
+    as the built page has them; a hidden page has no frames and loads them when shown.
+    """
+    entries = MODULE_SCRIPT.findall(page)
+    if len(entries) != 1:
+        return page, None
+    preloads = MODULE_PRELOAD.findall(page)
+    loader = ("requestAnimationFrame(()=>requestAnimationFrame(()=>{"
+              "const add=(tag,set)=>{const e=document.createElement(tag);"
+              "e.crossOrigin='';set(e);document.head.append(e)};"
+              f"for(const u of {json.dumps(preloads)})"
+              "add('link',e=>{e.rel='modulepreload';e.href=u});"
+              f"add('script',e=>{{e.type='module';e.src={json.dumps(entries[0])}}})}}))")
+    page = MODULE_SCRIPT.sub(lambda _: f"<script>{loader}</script>", MODULE_PRELOAD.sub("", page))
+    return page, sha256_source(loader)
 
 
 def server_drawn(app: Flask, page: str) -> ServerDrawn | None:
@@ -164,10 +190,14 @@ def server_drawn(app: Flask, page: str) -> ServerDrawn | None:
             template = prerender.load_template(dist_folder(app))
             if template is not None:
                 inlined, style = inline_stylesheets(page, dist_folder(app))
+                drawn_page, script = scripts_after_paint(inlined)
                 policy = fixed_headers(app.config["SETTINGS"])["Content-Security-Policy"]
-                # Only that one style element is allowed, by its hash: no inline style else.
-                csp = policy.replace(STYLE_SRC, f"{STYLE_SRC} {style}", 1) if style else None
-                drawn = ServerDrawn(template, scripts_after_paint(inlined), csp)
+                # Only those inline elements are allowed, by their hashes: nothing else inline.
+                if style:
+                    policy = policy.replace(STYLE_SRC, f"{STYLE_SRC} {style}", 1)
+                if script:
+                    policy = policy.replace(SCRIPT_SRC, f"{SCRIPT_SRC} {script}", 1)
+                drawn = ServerDrawn(template, drawn_page, policy)
         except (OSError, ValueError) as error:
             app.logger.warning("first-screen template not used: %s", error)
         app.extensions["frontend_first_screen"] = drawn

@@ -96,7 +96,7 @@ test('the app takes over the server-drawn first screen without moving anything',
   await page.goto(`${APP()}/`, { waitUntil: 'commit' })
   const boxes = () =>
     page.evaluate(() =>
-      [...document.querySelectorAll('#app [data-testid]')].map((element) => {
+      Array.from(document.querySelectorAll('#app [data-testid]')).map((element) => {
         const { x, y, width, height } = element.getBoundingClientRect()
         return { id: element.getAttribute('data-testid'), text: (element as HTMLElement).innerText, box: [x, y, width, height].map(Math.round) }
       }),

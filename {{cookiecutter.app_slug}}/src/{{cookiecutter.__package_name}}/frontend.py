@@ -178,16 +178,16 @@ def scripts_after_paint(page: str) -> tuple[str, str | None]:
         "(()=>{let done=false;const load=()=>{if(done)return;done=true;"
         "const add=(tag,set)=>{const e=document.createElement(tag);"
         "e.crossOrigin='';set(e);document.head.append(e)};"
-        f"for(const u of {json.dumps(preloads)})"
-        "add('link',e=>{e.rel='modulepreload';e.href=u});"
-        f"add('script',e=>{{e.type='module';e.src={json.dumps(entries[0])}}})}};"
+        "for(const u of PRELOADS)add('link',e=>{e.rel='modulepreload';e.href=u});"
+        "add('script',e=>{e.type='module';e.src=ENTRY})};"
         "setTimeout(load,2000);"
         "if(!/^#?\\/?$/.test(location.hash)){document.getElementById('app').textContent='';"
         "return load()}"
         "const lcp='largest-contentful-paint',po=window.PerformanceObserver;"
         "if(po&&(po.supportedEntryTypes||[]).includes(lcp))"
         "new po(load).observe({type:lcp,buffered:true});"
-        "else requestAnimationFrame(()=>requestAnimationFrame(load))})()")
+        "else requestAnimationFrame(()=>requestAnimationFrame(load))})()"
+    ).replace("PRELOADS", json.dumps(preloads)).replace("ENTRY", json.dumps(entries[0]))
     page = MODULE_PRELOAD.sub("", MODULE_SCRIPT.sub("", page))
     page = page.replace(APP_ROOT, f"{APP_ROOT}<script>{loader}</script>", 1)
     return page, sha256_source(loader)

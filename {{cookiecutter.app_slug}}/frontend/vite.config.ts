@@ -6,6 +6,7 @@ import Components from 'unplugin-vue-components/vite'
 import { defineConfig } from 'vite'
 
 import { brotliAssets } from './vite-plugins/brotli-assets.ts'
+import { firstScreenTemplate } from './vite-plugins/first-screen.ts'
 import { pxToRem } from './vite-plugins/px-to-rem.ts'
 import { vantIconFontFree } from './vite-plugins/vant-icon-font-free.ts'
 
@@ -34,6 +35,8 @@ export default defineConfig({
     vantIconFontFree(),
     // dist/assets/<file>.br for nginx's brotli_static and the app's asset route (§6.3.6 d).
     brotliAssets(),
+    // dist/first-screen.json: 工作台 as HTML for the backend to serve before the scripts run.
+    firstScreenTemplate(),
   ],
   define: {
     // Every component here (Vant's included) uses setup(): drop Options API support (~3 kB gz).

@@ -65,7 +65,8 @@ export function snapshotFirstScreen() {
   const stylesheets = []
   const css = []
   for (const sheet of document.styleSheets) {
-    if (sheet.href) stylesheets.push(new URL(sheet.href).pathname)
+    // The server-drawn first screen has the landing page's stylesheets inline (frontend.py).
+    stylesheets.push(sheet.href ? new URL(sheet.href).pathname : '<style> (inline)')
     css.push(...keep(sheet.cssRules))
   }
 

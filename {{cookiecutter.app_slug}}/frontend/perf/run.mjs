@@ -251,8 +251,9 @@ async function throttle(context, page) {
 }
 
 async function dismissGuide(page) {
+  // Wait for it: the server-drawn first screen shows before the app (and its guide) is there.
   const guide = page.getByTestId('guide-dismiss')
-  if (await guide.isVisible({ timeout: 3_000 }).catch(() => false)) await guide.click()
+  if (await guide.waitFor({ timeout: 3_000 }).then(() => true, () => false)) await guide.click()
 }
 
 /** Logs in through the simulator's page; returns the context (cookies + guide dismissed at `target`). */

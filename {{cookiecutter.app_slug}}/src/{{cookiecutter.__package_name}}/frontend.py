@@ -13,10 +13,17 @@ is data, never executed, so the CSP's script-src 'self' is unchanged. The front 
 the first screen from it instead of waiting for more round trips after its scripts have
 run (DB31DSJ/Z 003 §6.3.6 d: the first screen within 2 s); without the block it asks the
 API, as it always did.
+
+With the build's first-screen template (dist/first-screen.json, prerender.py) the page also
+carries the first screen itself as HTML in `#app`, filled from the same answers: it shows
+before any script has run, and the app takes over when they have (§6.3.6 d).
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import hashlib
 import json
 import mimetypes
 import re
@@ -28,13 +35,14 @@ from flask import Blueprint, Flask, Response, current_app, request, send_from_di
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import safe_join
 
-from . import features
+from . import features, prerender
 from .api.me import me_answer
 from .auth import CurrentUser, current_user
 from .auth.sessions import SESSION_COOKIE, cookie_name
 from .config import Config
 from .extensions import db
 from .inbox import message_list_answer
+from .security.headers import fixed_headers
 
 CONFIG_PLACEHOLDER = "__APP_CONFIG__"
 # Hashed file names never change content: cache them for a year (§6.3.3 a, fast loads).
@@ -46,6 +54,16 @@ TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 # The block's id, read by frontend/src/api/firstScreen.ts.
 FIRST_SCREEN_ID = "first-screen"
 BODY_END = "</body>"
+# Where the first screen's HTML goes (frontend/index.html; the app mounts there).
+APP_ROOT = '<div id="app"></div>'
+HTML_START = re.compile(r"<html\b([^>]*)>")
+# The built index.html's stylesheets (Vite writes each as such a link).
+STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]*? href="/assets/([^"]+\.css)"[^>]*>')
+STYLE_SRC = "style-src 'self'"
+SCRIPT_SRC = "script-src 'self'"
+# The built index.html's module script (Vite writes one) and its preloads.
+MODULE_SCRIPT = re.compile(r'<script type="module"[^>]*? src="(/assets/[^"]+\.js)"[^>]*></script>')
+MODULE_PRELOAD = re.compile(r'<link rel="modulepreload"[^>]*? href="(/assets/[^"]+\.js)"[^>]*>')
 HEAD_END = "</head>"
 # For a browser with no session cookie at all, read by frontend/src/main.ts: it goes to the
 # login page before sending a request, so a first visit logs no failing (401) request.
@@ -105,6 +123,128 @@ def with_first_screen(page: str, answers: dict[str, dict[str, Any]]) -> str:
     return f"{head}{block}{found}{tail}" if found else page
 
 
+@dataclasses.dataclass(frozen=True)
+class ServerDrawn:
+    """What a page with the first screen as HTML is made of, prepared once per process."""
+
+    template: dict[str, Any]   # dist/first-screen.json
+    page: str                  # index.html with the run-time config, stylesheets inline,
+                               # scripts requested after the first paint
+    csp: str                   # the app's CSP, allowing those inline elements by their hashes
+
+
+def inline_stylesheets(page: str, folder: Path) -> tuple[str, str | None]:
+    """The page with the stylesheets it links replaced by one `<style>`, and that style's CSP
+    source ('sha256-…'); the page as it is if there is nothing to inline.
+
+    Linked, they block the first paint until they have come, sharing a slow link with the
+    scripts; inline, the server-drawn first screen paints with the HTML (§6.3.6 d).
+    """
+    names = STYLESHEET.findall(page)
+    css = "\n".join((folder / "assets" / name).read_text(encoding="utf-8") for name in names)
+    if not names or "</style" in css.lower():
+        return page, None
+    style = f"<style>{css}</style>"
+    # The first link becomes the style, the others go: the same rules in the same order.
+    inlined = STYLESHEET.sub("", STYLESHEET.sub(lambda _: style, page, count=1))
+    return inlined, sha256_source(css)
+
+
+def sha256_source(text: str) -> str:
+    """The CSP source that allows one inline element with exactly this text."""
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
+
+
+def scripts_after_paint(page: str) -> tuple[str, str | None]:
+    """The page with its scripts requested once the server-drawn first screen is painted,
+    and the CSP source of the one inline script, right after #app, that does it; the page
+    as it is if it has no module script.
+
+    The first screen needs no script; requested with the HTML they would share the link with
+    it and keep the browser (and Lighthouse's simulation, which counts every request made
+    before the largest paint) from counting the first screen as painted before them. Once
+    the browser has timed its largest paint (two frames on, where it does not time it; 2 s
+    at the latest) the script adds the preloads and the module script exactly as the built
+    page has them.
+    The server cannot see the address's #route: opened at another page (a platform todo's
+    link, /#/items/5), #app is emptied before it is painted, and that page shows as before.
+    """
+    entries = MODULE_SCRIPT.findall(page)
+    if len(entries) != 1 or APP_ROOT not in page:
+        return page, None
+    preloads = MODULE_PRELOAD.findall(page)
+    loader = (
+        "(()=>{let done=false;const load=()=>{if(done)return;done=true;"
+        "const add=(tag,set)=>{const e=document.createElement(tag);"
+        "e.crossOrigin='';set(e);document.head.append(e)};"
+        "for(const u of PRELOADS)add('link',e=>{e.rel='modulepreload';e.href=u});"
+        "add('script',e=>{e.type='module';e.src=ENTRY})};"
+        "setTimeout(load,2000);"
+        "if(!/^#?\\/?$/.test(location.hash)){document.getElementById('app').textContent='';"
+        "return load()}"
+        "const lcp='largest-contentful-paint',po=window.PerformanceObserver;"
+        "if(po&&(po.supportedEntryTypes||[]).includes(lcp))"
+        "new po(load).observe({type:lcp,buffered:true});"
+        "else requestAnimationFrame(()=>requestAnimationFrame(load))})()"
+    ).replace("PRELOADS", json.dumps(preloads)).replace("ENTRY", json.dumps(entries[0]))
+    page = MODULE_PRELOAD.sub("", MODULE_SCRIPT.sub("", page))
+    page = page.replace(APP_ROOT, f"{APP_ROOT}<script>{loader}</script>", 1)
+    return page, sha256_source(loader)
+
+
+def server_drawn(app: Flask, page: str) -> ServerDrawn | None:
+    """Read once: the build's first-screen template and the page around it; None without a
+    template (an older build) or with one that cannot be read (logged)."""
+    if "frontend_first_screen" not in app.extensions:
+        drawn = None
+        try:
+            template = prerender.load_template(dist_folder(app))
+            if template is not None:
+                inlined, style = inline_stylesheets(page, dist_folder(app))
+                drawn_page, script = scripts_after_paint(inlined)
+                policy = fixed_headers(app.config["SETTINGS"])["Content-Security-Policy"]
+                # Only those inline elements are allowed, by their hashes: nothing else inline.
+                if style:
+                    policy = policy.replace(STYLE_SRC, f"{STYLE_SRC} {style}", 1)
+                if script:
+                    policy = policy.replace(SCRIPT_SRC, f"{SCRIPT_SRC} {script}", 1)
+                drawn = ServerDrawn(template, drawn_page, policy)
+        except (OSError, ValueError) as error:
+            app.logger.warning("first-screen template not used: %s", error)
+        app.extensions["frontend_first_screen"] = drawn
+    loaded: ServerDrawn | None = app.extensions["frontend_first_screen"]
+    return loaded
+
+
+def with_first_screen_html(page: str, html: str, page_width_mode: str) -> str:
+    """The page with `html` in #app, and <html> with the page-width class main.ts would set
+    (frontend/src/config.ts applyPageWidth), so the layout is the app's before it runs."""
+    if APP_ROOT not in page:
+        return page
+    page = page.replace(APP_ROOT, f'<div id="app">{html}</div>', 1)
+    return HTML_START.sub(lambda match: f'<html{match[1]} class="page-{page_width_mode}">',
+                          page, count=1)
+
+
+def first_screen_page(app: Flask, page: str,
+                      answers: dict[str, dict[str, Any]]) -> tuple[str, str | None]:
+    """The page with the first screen as HTML when the build made a template for it, and
+    the CSP it needs (None: the usual one)."""
+    drawn = server_drawn(app, page)
+    if drawn is None:
+        return page, None
+    try:
+        html = prerender.first_screen_html(drawn.template, answers,
+                                           features.first_screen_panels(app), prerender.utc_now())
+    except (KeyError, TypeError, ValueError) as error:
+        # A template that does not fit: the page as before, the app draws the first screen.
+        app.logger.warning("first screen without HTML: %s", type(error).__name__)
+        return page, None
+    mode = app.config["SETTINGS"].page_width_mode
+    return with_first_screen_html(drawn.page, html, mode), drawn.csp
+
+
 def logged_in_first_screen() -> dict[str, dict[str, Any]] | None:
     """The first screen's answers for the logged-in user; None for a visitor.
 
@@ -141,11 +281,15 @@ def index() -> Response:
             template, app.config["SETTINGS"], str(app.jinja_env.globals["app_name"]))
     page = app.extensions["frontend_index"]
     answers = logged_in_first_screen()
+    csp = None
     if answers is not None:
+        page, csp = first_screen_page(app, page, answers)
         page = with_first_screen(page, answers)
     elif is_visitor():
         page = with_visitor_mark(page)
     response = Response(page, mimetype="text/html")
+    if csp is not None:
+        response.headers["Content-Security-Policy"] = csp  # security/headers.py keeps a view's
     # With a person's data in it, no browser or proxy keeps the page (ASVS 14.3.2, as for
     # /api/); without, it is tiny and names the current build's assets: always revalidate.
     response.headers["Cache-Control"] = "no-store" if answers is not None else "no-cache"

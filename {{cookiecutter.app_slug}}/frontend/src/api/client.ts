@@ -79,6 +79,8 @@ export interface ApiClientDeps {
 export interface ApiClient {
   request<T>(path: string, options?: RequestOptions): Promise<T>
   get<T>(path: string, query?: Query): Promise<T>
+  /** The answer the page carries for this GET (taken once), at once; undefined if none. */
+  first<T>(path: string, query?: Query): T | undefined
   post<T>(path: string, body?: unknown): Promise<T>
   del<T>(path: string): Promise<T>
 }
@@ -162,6 +164,7 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
   return {
     request,
     get: (path, query) => request(path, { query }),
+    first: <T>(path: string, query?: Query) => deps.firstAnswer?.(withQuery(path, query)) as T | undefined,
     post: (path, body) => request(path, { method: 'POST', body }),
     del: (path) => request(path, { method: 'DELETE' }),
   }

@@ -3,12 +3,16 @@
  * keeps its own endpoints in src/features/<name>/api.ts over the same `api`.
  */
 import { createApiClient, redirectToLogin } from './client'
-import { createFirstScreenAnswers } from './firstScreen'
+import { createFirstScreenAnswers, readFirstScreen } from './firstScreen'
 import type { AgentSignature, Contact, CorpSignature, Me, Message, Profile } from './types'
 
 let csrfToken: string | null = null
 let mePromise: Promise<Me> | null = null
-const firstScreen = createFirstScreenAnswers()
+// Where the first screen's answers come from: index.html's data block; the build's
+// first-screen template (src/firstScreen.server.ts) gives marked ones instead.
+let readAnswers = readFirstScreen
+export const readFirstScreenFrom = (read: () => Map<string, unknown>) => (readAnswers = read)
+const firstScreen = createFirstScreenAnswers(() => readAnswers())
 
 export const api = createApiClient({
   fetch: (input, init) => fetch(input, init),
@@ -20,6 +24,16 @@ export const api = createApiClient({
 
 /** Once the first screen is up: the answers index.html carried that it did not use are dropped. */
 export const dropFirstScreen = () => firstScreen.drop()
+
+/** The user as the page carries them, for the first render; later calls of loadMe() get the same. */
+export function firstMe(): Me | undefined {
+  const me = api.first<Me>('/api/me')
+  if (me) {
+    csrfToken = me.csrf_token
+    mePromise ??= Promise.resolve(me)
+  }
+  return me
+}
 
 /** Who is logged in; also where the CSRF token for state-changing requests comes from. */
 export function loadMe(): Promise<Me> {

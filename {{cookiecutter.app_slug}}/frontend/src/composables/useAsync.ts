@@ -9,8 +9,13 @@ export interface AsyncState<T> {
 }
 
 /** Load something for a view: data, error and loading as refs. */
-export function useAsync<T>(loader: () => Promise<T>, options: { immediate?: boolean } = {}): AsyncState<T> {
-  const data = shallowRef<T | null>(null)
+export function useAsync<T>(
+  loader: () => Promise<T>,
+  options: { immediate?: boolean; initial?: T } = {},
+): AsyncState<T> {
+  // Data the page already carries (the first screen's, src/api/firstScreen.ts) is there for
+  // the very first render, as the server drew it: nothing to load, nothing that moves.
+  const data = shallowRef<T | null>(options.initial ?? null)
   const error = shallowRef<unknown>(null)
   const loading = ref(false)
   let latest = 0
@@ -29,6 +34,6 @@ export function useAsync<T>(loader: () => Promise<T>, options: { immediate?: boo
     }
   }
 
-  if (options.immediate ?? true) void reload()
+  if ((options.immediate ?? true) && options.initial === undefined) void reload()
   return { data, error, loading, reload }
 }

@@ -1,6 +1,6 @@
 import { ref, shallowRef } from 'vue'
 
-import { fetchMessages, markMessageRead } from '@/api'
+import { api, fetchMessages, markMessageRead } from '@/api'
 import type { Message } from '@/api/types'
 
 // One list for the whole app: the tab badge and the messages page read the same state.
@@ -21,6 +21,18 @@ function load(): Promise<void> {
   return inFlight
 }
 
+/**
+ * The messages the page carries (the first screen's), at once: the tab badge is in the first
+ * render as the server drew it. False when there are none; then load() asks the server.
+ */
+function takeFirst(): boolean {
+  const data = api.first<{ messages: Message[]; unread: number }>('/api/messages')
+  if (!data) return false
+  messages.value = data.messages
+  unread.value = data.unread
+  return true
+}
+
 /** Mark one message read, locally at once and then on the server. */
 async function markRead(message: Message): Promise<void> {
   if (message.read) return
@@ -30,5 +42,5 @@ async function markRead(message: Message): Promise<void> {
 }
 
 export function useMessages() {
-  return { messages, unread, load, markRead }
+  return { messages, unread, load, markRead, takeFirst }
 }

@@ -78,3 +78,21 @@ export interface Feature {
 export function defineFeature(feature: Feature): Feature {
   return feature
 }
+
+/** Renders a component of the app as the landing page shows it (the build's first-screen template). */
+export type RenderComponent = (
+  component: Component,
+  props?: Record<string, unknown>,
+  answers?: Record<string, unknown>,
+) => Promise<string>
+
+/**
+ * A feature's 工作台 panel drawn by the server before the scripts arrive (optional): the
+ * default export of `src/features/<name>/firstScreen.server.ts`. At `npm run build` it renders
+ * the feature's own components, with marked data, into named fragments whose `⟦slot⟧` marks the
+ * feature's backend fills in with each user's escaped data (features/<name>/: `first_screen_panel`).
+ * Without it the panel shows once the scripts run, as before.
+ */
+export interface FirstScreenPanel {
+  fragments: (render: RenderComponent) => Promise<Record<string, string>>
+}

@@ -1,18 +1,6 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 
-import { features } from '@/features'
-
-// The landing route is eager: a lazy one costs a serial round trip before anything shows.
-import HomeView from '../views/HomeView.vue'
-
-declare module 'vue-router' {
-  interface RouteMeta {
-    /** Page title for the client's title bar. */
-    title: string
-    /** Shows the tab bar (first-level pages). */
-    tab?: boolean
-  }
-}
+import { routes } from './routes'
 
 // Hash history: the JS-SDK signs location.href without the hash, so one signature serves
 // every route, and the platform todo links point at <APP_BASE_URL>/#/<route>.
@@ -20,29 +8,7 @@ declare module 'vue-router' {
 // (src/features/index.ts rejects a feature route deeper than MAX_ROUTE_DEPTH).
 const router = createRouter({
   history: createWebHashHistory(),
-  routes: [
-    { path: '/', name: 'home', component: HomeView, meta: { title: '工作台', tab: true } },
-    {
-      path: '/messages',
-      name: 'messages',
-      component: () => import('../views/MessagesView.vue'),
-      meta: { title: '消息', tab: true },
-    },
-    {
-      path: '/me',
-      name: 'profile',
-      component: () => import('../views/ProfileView.vue'),
-      meta: { title: '我的', tab: true },
-    },
-    // Each feature's pages (src/features/<name>/feature.ts), before the catch-all.
-    ...features.flatMap((feature) => feature.routes),
-    {
-      path: '/:pathMatch(.*)*',
-      name: 'not-found',
-      component: () => import('../views/NotFoundView.vue'),
-      meta: { title: '页面不存在' },
-    },
-  ],
+  routes,
   scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
 })
 

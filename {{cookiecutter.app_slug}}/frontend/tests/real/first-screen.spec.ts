@@ -24,3 +24,37 @@ test('the landing page comes with its data and runs nothing from it', async ({ p
   expect(apiCalls).toEqual([])
   expect(problems, 'console errors or CSP violations').toEqual([])
 })
+
+test('opened at another page, the server-drawn 工作台 never shows', async ({ page }, testInfo) => {
+  // The server cannot see the #route (a platform todo's link, a message's): the page empties
+  // the drawn 工作台 before its first paint, and the app draws the page asked for.
+  const userid = testInfo.project.name === 'phone-client' ? 'zhaolei' : 'sunli'
+  await loginAndOpen(page, `${APP()}/`, userid)
+  await expect(page.getByTestId('home-view')).toBeVisible()
+  let release = () => {}
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/assets/*.js', async (route) => {
+    await released
+    await route.continue()
+  })
+  await page.goto('about:blank') // a new page load, not a hash change
+  await page.goto(`${APP()}/#/messages`, { waitUntil: 'domcontentloaded' })
+  await expect(page.locator('#app')).toBeEmpty()
+  await expect(page.getByTestId('greeting')).toHaveCount(0)
+  release()
+  await expect(page.getByTestId('tab-messages')).toHaveAttribute('aria-current', 'page')
+  await expect(page.getByTestId('home-view')).toHaveCount(0)
+
+  // At 工作台 itself the drawn first screen is there before any script.
+  await page.unrouteAll()
+  let releaseAgain = () => {}
+  const releasedAgain = new Promise<void>((resolve) => (releaseAgain = resolve))
+  await page.route('**/assets/*.js', async (route) => {
+    await releasedAgain
+    await route.continue()
+  })
+  await page.goto('about:blank')
+  await page.goto(`${APP()}/#/`, { waitUntil: 'domcontentloaded' })
+  await expect(page.getByTestId('greeting')).toBeVisible()
+  releaseAgain()
+})

@@ -44,8 +44,9 @@ export async function loginAndOpen(page: Page, url: string, userid: string): Pro
   await page.waitForURL((current) => current.href.startsWith(SIM()))
   await page.getByTestId(`sim-user-${userid}`).click()
   await page.waitForURL((current) => current.href.startsWith(APP()))
+  // The server-drawn first screen shows before the app has mounted: wait for the guide a moment.
   const guide = page.getByTestId('guide-dismiss')
-  if (await guide.isVisible({ timeout: 2_000 }).catch(() => false)) await guide.click()
+  if (await guide.waitFor({ timeout: 2_000 }).then(() => true, () => false)) await guide.click()
 }
 
 export async function checkPage(page: Page): Promise<void> {

@@ -90,6 +90,14 @@ describe('the API client with the page’s answers', () => {
     expect(fetchMock.mock.calls[0][0]).toBe('/api/contacts?q=%E7%8E%8B')
   })
 
+  it('gives the page’s answer at once for the first render, once', () => {
+    const { api, fetchMock } = setup(() => parseFirstScreen(BLOCK))
+    expect(api.first('/api/messages')).toEqual(PAGE_MESSAGES)
+    expect(api.first('/api/messages')).toBeUndefined()
+    expect(api.first('/api/contacts', { q: '王' })).toBeUndefined()
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
   it('never answers a state-changing request from the page', async () => {
     const { api, fetchMock } = setup(() => new Map([['/api/messages/31/read', {}]]))
     await api.post('/api/messages/31/read')

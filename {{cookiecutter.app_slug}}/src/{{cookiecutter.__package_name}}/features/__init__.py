@@ -25,6 +25,7 @@ from flask import Blueprint, Flask, current_app
 from ..auth import CurrentUser
 from ..data_export import ExportSection
 from ..outbox.relay import Delivery
+from ..prerender import PanelHtml
 
 # The installed features, one line each (Django's INSTALLED_APPS).
 INSTALLED_FEATURES: tuple[str, ...] = (
@@ -50,6 +51,10 @@ class Feature:
     # GET URL → its answer for the logged-in user, carried by index.html for 工作台's first
     # screen (frontend.py; DB31DSJ/Z 003 §6.3.6 d).
     first_screen: Mapping[str, FirstScreen] = dataclasses.field(default_factory=dict)
+    # Its 工作台 panel as HTML from those answers, for index.html's #app (prerender.py), when
+    # frontend/src/features/<name>/firstScreen.server.ts renders its fragments; without it
+    # the panel shows once the scripts run.
+    first_screen_panel: PanelHtml | None = None
     # The feature's records in `flask data export` / `import` (§7.4).
     export: ExportSection | None = None
     # Its own Alembic branch (branch label = name); the core's tables are in migrations/.
@@ -96,6 +101,11 @@ def deliveries(app: Flask | None = None) -> dict[str, Delivery]:
 def first_screen(app: Flask | None = None) -> dict[str, FirstScreen]:
     return {url: answer for feature in installed(app)
             for url, answer in feature.first_screen.items()}
+
+
+def first_screen_panels(app: Flask | None = None) -> dict[str, PanelHtml]:
+    return {feature.name: feature.first_screen_panel for feature in installed(app)
+            if feature.first_screen_panel is not None}
 
 
 def export_sections(app: Flask | None = None) -> list[ExportSection]:

@@ -6,6 +6,9 @@ import type { Item, ItemBox, NewItem } from './types'
 export const fetchItems = (box: ItemBox) =>
   api.get<{ items: Item[] }>('/api/items', { box }).then((data) => data.items)
 
+/** The list the page carries for the first screen (the backend's first_screen), at once. */
+export const firstItems = (box: ItemBox) => api.first<{ items: Item[] }>('/api/items', { box })?.items
+
 export const fetchItem = (id: number) => api.get<{ item: Item }>(`/api/items/${id}`).then((data) => data.item)
 
 export const createItem = (input: NewItem) =>

@@ -13,14 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import Feature
-from . import deliveries, export, routes, service
+from . import deliveries, export, first_screen, routes, service
 
 feature = Feature(
     name="items",
     title="事项",
     blueprint=routes.bp,
     deliveries=deliveries.DELIVERIES,
-    first_screen={"/api/items?box=todo": lambda user: service.item_list_answer(user, "todo")},
+    first_screen={first_screen.TODO_URL: lambda user: service.item_list_answer(user, "todo")},
+    first_screen_panel=first_screen.panel_html,
     export=export.SECTION,
     migrations=Path(__file__).parent / "migrations",
 )

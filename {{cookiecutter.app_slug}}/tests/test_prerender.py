@@ -12,10 +12,12 @@ import hashlib
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from {{ cookiecutter.__package_name }} import features, prerender
+from {{ cookiecutter.__package_name }}.frontend import TEXT_SETTINGS_KEY
 
 from .test_frontend import built_frontend, first_screen, site, tell  # noqa: F401 - fixtures
 
@@ -98,6 +100,20 @@ def test_its_scripts_are_requested_after_the_first_paint(site, built_frontend): 
     page = site.client.get("/").get_data(as_text=True)
     assert '<script type="module" crossorigin src="/assets/index-abc123.js">' in page
     assert "<script>" not in page
+
+
+def test_the_drawn_page_reads_the_text_settings_where_the_front_end_keeps_them(
+        site, built_frontend):  # noqa: F811
+    """The loader applies 字体大小 and 长辈版 before the first paint from the key the front
+    end writes (useTextSettings.ts); a renamed key there would silently stop it."""
+    source = (Path(__file__).resolve().parent.parent / "frontend" / "src" / "composables"
+              / "useTextSettings.ts").read_text(encoding="utf-8")
+    key = re.search(r"TEXT_SETTINGS_KEY = '([^']+)'", source)
+    assert key is not None and key.group(1) == TEXT_SETTINGS_KEY
+    write_template(built_frontend, template())
+    site.login("zhangwei")
+    (inline,) = re.findall(r"<script>(.*?)</script>", site.client.get("/").get_data(as_text=True))
+    assert f"localStorage.getItem({json.dumps(TEXT_SETTINGS_KEY)})" in inline
 
 
 @pytest.mark.parametrize("data", [

@@ -56,6 +56,10 @@ FIRST_SCREEN_ID = "first-screen"
 BODY_END = "</body>"
 # Where the first screen's HTML goes (frontend/index.html; the app mounts there).
 APP_ROOT = '<div id="app"></div>'
+# Where the front end keeps the reader's 字体大小 and 长辈版 (TEXT_SETTINGS_KEY in
+# frontend/src/composables/useTextSettings.ts): the server-drawn page applies them before
+# its first paint.
+TEXT_SETTINGS_KEY = "ywxt.text-settings.v1"
 HTML_START = re.compile(r"<html\b([^>]*)>")
 # The built index.html's stylesheets (Vite writes each as such a link).
 STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]*? href="/assets/([^"]+\.css)"[^>]*>')
@@ -169,6 +173,9 @@ def scripts_after_paint(page: str) -> tuple[str, str | None]:
     page has them.
     The server cannot see the address's #route: opened at another page (a platform todo's
     link, /#/items/5), #app is emptied before it is painted, and that page shows as before.
+    Nor the reader's text settings, kept in the browser: 字体大小 大/特大 is applied to
+    <html> before the first paint, so the drawn screen has the size the app keeps; in 长辈版,
+    whose 工作台 is another layout, #app is emptied too and the app draws it.
     """
     entries = MODULE_SCRIPT.findall(page)
     if len(entries) != 1 or APP_ROOT not in page:
@@ -181,13 +188,18 @@ def scripts_after_paint(page: str) -> tuple[str, str | None]:
         "for(const u of PRELOADS)add('link',e=>{e.rel='modulepreload';e.href=u});"
         "add('script',e=>{e.type='module';e.src=ENTRY})};"
         "setTimeout(load,2000);"
-        "if(!/^#?\\/?$/.test(location.hash)){document.getElementById('app').textContent='';"
+        "let t=null;try{t=JSON.parse(localStorage.getItem(TEXT_KEY))}catch(e){}"
+        "const html=document.documentElement;"
+        "if(t&&(t.size==='large'||t.size==='xlarge'))html.classList.add('text-'+t.size);"
+        "const elder=!!t&&t.elder===true;if(elder)html.classList.add('elder');"
+        "if(elder||!/^#?\\/?$/.test(location.hash)){document.getElementById('app').textContent='';"
         "return load()}"
         "const lcp='largest-contentful-paint',po=window.PerformanceObserver;"
         "if(po&&(po.supportedEntryTypes||[]).includes(lcp))"
         "new po(load).observe({type:lcp,buffered:true});"
         "else requestAnimationFrame(()=>requestAnimationFrame(load))})()"
-    ).replace("PRELOADS", json.dumps(preloads)).replace("ENTRY", json.dumps(entries[0]))
+    ).replace("PRELOADS", json.dumps(preloads)).replace("ENTRY", json.dumps(entries[0])).replace(
+        "TEXT_KEY", json.dumps(TEXT_SETTINGS_KEY))
     page = MODULE_PRELOAD.sub("", MODULE_SCRIPT.sub("", page))
     page = page.replace(APP_ROOT, f"{APP_ROOT}<script>{loader}</script>", 1)
     return page, sha256_source(loader)

@@ -58,3 +58,41 @@ test('opened at another page, the server-drawn 工作台 never shows', async ({ 
   await expect(page.getByTestId('greeting')).toBeVisible()
   releaseAgain()
 })
+
+test('with 特大 or 长辈版 kept in the browser, the drawn page has them before any script', async ({ page }, testInfo) => {
+  // The server cannot see the reader's text settings (localStorage): the page's loader applies
+  // 特大 before the first paint, so the app's take-over keeps the size; 长辈版's 工作台 is another
+  // layout, so the drawn one is emptied and the app draws it.
+  const userid = testInfo.project.name === 'phone-client' ? 'zhaolei' : 'sunli'
+  await loginAndOpen(page, `${APP()}/`, userid)
+  await expect(page.getByTestId('home-view')).toBeVisible()
+  // The scripts are held until release(): what shows meanwhile is the server's page alone.
+  let release = () => {}
+  let gate = Promise.resolve()
+  await page.route('**/assets/*.js', async (route) => {
+    await gate
+    await route.continue()
+  })
+  const openWith = async (settings: { size: string; elder: boolean }) => {
+    gate = new Promise<void>((resolve) => (release = resolve))
+    await page.evaluate((value) => localStorage.setItem('ywxt.text-settings.v1', value), JSON.stringify(settings))
+    await page.goto('about:blank')
+    await page.goto(`${APP()}/`, { waitUntil: 'domcontentloaded' })
+  }
+
+  await openWith({ size: 'xlarge', elder: false })
+  await expect(page.getByTestId('greeting')).toBeVisible()
+  await expect(page.locator('html')).toHaveClass(/\btext-xlarge\b/)
+  const drawn = await page.getByTestId('greeting').evaluate((element) => getComputedStyle(element).fontSize)
+  release()
+  await expect(page.locator('#app[data-v-app]')).toBeAttached() // the app has taken over
+  await page.waitForLoadState('networkidle')
+  expect(await page.getByTestId('greeting').evaluate((element) => getComputedStyle(element).fontSize)).toBe(drawn)
+
+  await openWith({ size: 'standard', elder: true })
+  await expect(page.locator('html')).toHaveClass(/\belder\b/)
+  await expect(page.locator('#app')).toBeEmpty()
+  release()
+  await expect(page.getByTestId('home-view')).toBeVisible()
+  await page.evaluate(() => localStorage.removeItem('ywxt.text-settings.v1'))
+})

@@ -5,7 +5,7 @@
  * keyboard helpers below drive a page as a keyboard-only user does.
  */
 import AxeBuilder from '@axe-core/playwright'
-import type { Page } from '@playwright/test'
+import type { Frame, Page } from '@playwright/test'
 
 import { expect } from './support'
 
@@ -17,8 +17,25 @@ export interface AxeFinding {
   nodes: string[]
 }
 
-/** The violations on the page as it is now (every frame, the whole document). */
+/**
+ * Transitions and finite animations settled: a dialog or sheet still fading in has its text
+ * blended with the overlay, which axe would measure as low contrast (on a busy machine the
+ * fade can outlast the test's visibility check). Endless ones (skeletons) are left running.
+ */
+export async function settled(target: Page | Frame): Promise<void> {
+  await target.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  )
+}
+
+/** The violations on the page once it has settled (every frame, the whole document). */
 export async function axeViolations(page: Page): Promise<AxeFinding[]> {
+  await settled(page)
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()
   return results.violations.map((violation) => ({
     rule: violation.id,

@@ -9,7 +9,7 @@ import { expect, type Browser, type BrowserContextOptions, type Frame, type Page
 import AxeBuilder from '@axe-core/playwright'
 import { join } from 'node:path'
 
-import { AXE_TAGS } from '../e2e/axe'
+import { AXE_TAGS, settled } from '../e2e/axe'
 import { APP, SIM } from '../real/support'
 
 import { DEVICES, type Device } from './devices'
@@ -114,6 +114,7 @@ export class Walk {
   async shoot(person: Person, target: Page | Frame, page: string, label: string): Promise<void> {
     person.step = { page, label }
     await person.page.waitForLoadState('networkidle').catch(() => undefined)
+    await settled(target) // no screenshot or axe run of a dialog still fading in
     const touch = !!this.testInfo.project.use.hasTouch
     const found = await target.evaluate(
       ({ minTap, touch }) => {

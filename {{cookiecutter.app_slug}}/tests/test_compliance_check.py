@@ -360,27 +360,26 @@ def test_the_toast_of_this_app_passes():
     assert h5.check_toast_duration(PROJECT_ROOT / "frontend").status == PASS
 
 
-ROUTER = """import { createRouter } from 'vue-router'
+ROUTES = """import type { RouteRecordRaw } from 'vue-router'
 import HomeView from '../views/HomeView.vue'
 EXTRA_IMPORT
-const router = createRouter({
-  routes: [
-    { path: '/', name: 'home', component: HomeView },
-    { path: '/items', component: () => import('../views/ItemsView.vue'), children: [
-      { path: ':id', component: CHILD },
-    ] },
-    { path: '/:pathMatch(.*)*', component: () => import('../views/NotFoundView.vue') },
-  ],
-})
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeView },
+  { path: '/items', component: () => import('../views/ItemsView.vue'), children: [
+    { path: ':id', component: CHILD },
+  ] },
+  { path: '/:pathMatch(.*)*', component: () => import('../views/NotFoundView.vue') },
+]
 """
 
 
 def _router(tmp_path: Path, child: str = "() => import('../views/ItemView.vue')",
             extra_import: str = "") -> Path:
-    router = tmp_path / "src" / "router" / "index.ts"
-    router.parent.mkdir(parents=True, exist_ok=True)
-    router.write_text(ROUTER.replace("CHILD", child).replace("EXTRA_IMPORT", extra_import),
-                      encoding="utf-8")
+    """A front end whose route table (src/router/routes.ts) has a nested page."""
+    table = tmp_path / "src" / "router" / "routes.ts"
+    table.parent.mkdir(parents=True, exist_ok=True)
+    table.write_text(ROUTES.replace("CHILD", child).replace("EXTRA_IMPORT", extra_import),
+                     encoding="utf-8")
     return tmp_path
 
 
@@ -389,10 +388,29 @@ def test_the_routes_of_this_app_pass():
         "route-depth": PASS, "lazy-routes": PASS}
 
 
+def test_the_core_pages_are_read_from_this_apps_route_table():
+    """The check reads the route table itself, not only the features' pages: an app without
+    any feature still has its three tabs and the catch-all."""
+    table = (PROJECT_ROOT / "frontend/src/router/routes.ts").read_text("utf-8")
+    paths = [route.path for route in h5.parse_routes(table)]
+    assert paths[:3] == ["/", "/messages", "/me"] and paths[-1] == "/:pathMatch(.*)*"
+
+
 def test_nested_routes_are_parsed_with_their_full_path(tmp_path):
-    routes = h5.parse_routes((_router(tmp_path) / "src/router/index.ts").read_text("utf-8"))
-    assert [(route.path, route.lazy) for route in routes] == [
-        ("/", False), ("/items", True), ("/items/:id", True), ("/:pathMatch(.*)*", True)]
+    expected = [("/", False), ("/items", True), ("/items/:id", True),
+                ("/:pathMatch(.*)*", True)]
+    table = (_router(tmp_path) / "src/router/routes.ts").read_text("utf-8")
+    assert [(route.path, route.lazy) for route in h5.parse_routes(table)] == expected
+    # The same table as createRouter's option (and a feature descriptor's `routes:`).
+    option = table.replace("export const routes: RouteRecordRaw[] = [",
+                           "const router = createRouter({ routes: [").rstrip() + "})\n"
+    assert [(route.path, route.lazy) for route in h5.parse_routes(option)] == expected
+
+
+def test_a_front_end_without_a_route_table_fails(tmp_path):
+    results = h5.check_routes(tmp_path)
+    assert statuses(results) == {"route-depth": FAIL, "lazy-routes": FAIL}
+    assert all("routes.ts" in result.evidence for result in results)
 
 
 def test_an_eager_route_other_than_the_landing_page_fails(tmp_path):
@@ -404,7 +422,7 @@ def test_an_eager_route_other_than_the_landing_page_fails(tmp_path):
 
 def test_route_depth_over_five_fails(tmp_path):
     router = _router(tmp_path)
-    path = router / "src" / "router" / "index.ts"
+    path = router / "src" / "router" / "routes.ts"
     path.write_text(path.read_text("utf-8").replace("':id'", "':id/a/b/c/d'"), "utf-8")
     depth = next(result for result in h5.check_routes(router) if result.check == "route-depth")
     assert depth.status == FAIL and "6 层" in depth.evidence

@@ -201,20 +201,31 @@ def _join(parent: str, path: str) -> str:
 
 
 def parse_routes(source: str) -> list[Route]:
-    """The routes of a vue-router `routes: [...]` literal, children flattened."""
+    """The routes of a vue-router route table, children flattened: a `routes: [...]` property
+    (createRouter's options, a feature descriptor) or a `routes` declaration
+    (`export const routes: RouteRecordRaw[] = [...]`)."""
     tokens = _tokens(source)
     for index, symbol in enumerate(tokens[:-2]):
-        if symbol == "routes" and tokens[index + 1] == ":" and tokens[index + 2] == "[":
+        if symbol != "routes":
+            continue
+        if tokens[index + 1] == ":" and tokens[index + 2] == "[":
             return _parse_routes(tokens, index + 2, "", 0)[0]
+        after = index + 1  # past a type annotation, if any, to the `=`
+        while after < len(tokens) - 1 and tokens[after] not in ("=", ";", ",", "{", ")"):
+            after += 1
+        if tokens[after] == "=" and tokens[after + 1] == "[":
+            return _parse_routes(tokens, after + 1, "", 0)[0]
     return []
 
 
 def check_routes(frontend: Path) -> list[CheckResult]:
-    router = frontend / "src" / "router" / "index.ts"
+    # The route table lives apart from the router (src/router/routes.ts): the build's server
+    # renderer draws the first screen from it too.
+    router = frontend / "src" / "router" / "routes.ts"
     depth_requirement = "完整流程页面跳转不超过 5 层（路由深度）"
     lazy_requirement = "资源较多的页面按需加载（除首页外路由懒加载）"
     if not router.is_file():
-        missing = "未找到 frontend/src/router/index.ts"
+        missing = "未找到 frontend/src/router/routes.ts"
         return [CheckResult("route-depth", "§6.3.6 e", depth_requirement, FAIL, missing),
                 CheckResult("lazy-routes", "§6.3.3 b", lazy_requirement, FAIL, missing)]
     source = router.read_text(encoding="utf-8")
@@ -225,7 +236,7 @@ def check_routes(frontend: Path) -> list[CheckResult]:
                                           for path in descriptors)]
               for route in parse_routes(text) if not route.catch_all]
     if not routes:
-        problem = "无法从 router/index.ts 解析出路由表"
+        problem = "无法从 router/routes.ts 解析出路由表"
         return [CheckResult("route-depth", "§6.3.6 e", depth_requirement, FAIL, problem),
                 CheckResult("lazy-routes", "§6.3.3 b", lazy_requirement, FAIL, problem)]
     deepest = max(routes, key=lambda route: route.depth)

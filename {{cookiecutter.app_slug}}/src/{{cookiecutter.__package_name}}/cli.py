@@ -11,6 +11,7 @@ import dataclasses
 import ipaddress
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -85,6 +86,21 @@ def build_relay() -> Relay:
     return Relay(get_client(), features.deliveries())
 
 
+def stop_on_signal(stop: threading.Event) -> Callable[[int, object], None]:
+    """A signal handler that sets `stop` from a thread of its own.
+
+    A handler runs in the main thread between two steps of whatever it was doing, perhaps
+    inside `stop.wait()` with the event's own lock held: calling `stop.set()` there waits on that
+    lock forever (seen as a relay that outlived `make dev`'s Ctrl-C). The helper thread takes
+    the lock once the main thread lets it go.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        threading.Thread(target=stop.set, name="stop-on-signal", daemon=True).start()
+
+    return handler
+
+
 @outbox_group.command("run")
 @click.option("--once", is_flag=True, help="投递当前到期的全部内容后退出（供 cron 调用）。")
 @click.option("--idle-seconds", default=1.0, show_default=True,
@@ -101,7 +117,7 @@ def outbox_run(once: bool, idle_seconds: float) -> None:
         return
     stop = threading.Event()
     # SIGTERM (a rolling update, `kill`) finishes the row in hand, then stops.
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, stop_on_signal(stop))
     click.echo("发件箱投递已启动，Ctrl-C 停止。")
     try:
         relay.run_forever(stop, idle_seconds, after_each=lambda: flush_reports(relay.client))

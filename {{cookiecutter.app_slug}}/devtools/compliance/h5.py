@@ -221,14 +221,14 @@ def parse_routes(source: str) -> list[Route]:
 def check_routes(frontend: Path) -> list[CheckResult]:
     # The route table lives apart from the router (src/router/routes.ts): the build's server
     # renderer draws the first screen from it too.
-    router = frontend / "src" / "router" / "routes.ts"
+    table = frontend / "src" / "router" / "routes.ts"
     depth_requirement = "完整流程页面跳转不超过 5 层（路由深度）"
     lazy_requirement = "资源较多的页面按需加载（除首页外路由懒加载）"
-    if not router.is_file():
+    if not table.is_file():
         missing = "未找到 frontend/src/router/routes.ts"
         return [CheckResult("route-depth", "§6.3.6 e", depth_requirement, FAIL, missing),
                 CheckResult("lazy-routes", "§6.3.3 b", lazy_requirement, FAIL, missing)]
-    source = router.read_text(encoding="utf-8")
+    source = table.read_text(encoding="utf-8")
     # Each feature's pages are in its own frontend/src/features/<name>/feature.ts: the router
     # adds them before its catch-all.
     descriptors = sorted((frontend / "src" / "features").glob("*/feature.ts"))

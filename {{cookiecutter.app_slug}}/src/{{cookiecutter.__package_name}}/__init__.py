@@ -133,11 +133,20 @@ def unreachable_service_line(error: BaseException, config: Config) -> str | None
     return line
 
 
+# How long a write waits for another worker's commit on the embedded database (SQLite) before
+# it fails with "database is locked" (a 500). SQLite has no connection to time out: this is
+# the lock wait alone. 3 s was too short: under a burst of writes from threads sharing a
+# busy CPU, the 1,000-item load test saw a create wait longer and fail. Below gunicorn's 30 s.
+SQLITE_LOCK_WAIT_SECONDS = 15
+
+
 def engine_options(database_url: str) -> dict[str, Any]:
-    """Short connect timeouts so a dead database makes /healthz fail fast instead of hang."""
+    """PostgreSQL: a short connect timeout, so a dead database makes /healthz fail fast
+    instead of hang. SQLite: a lock wait long enough for a burst of writes; /healthz only
+    reads, and a reader never waits for a writer (WAL)."""
     if database_url.startswith("postgresql"):
         return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
-    return {"connect_args": {"timeout": 3}}
+    return {"connect_args": {"timeout": SQLITE_LOCK_WAIT_SECONDS}}
 
 
 def use_write_ahead_log(app: Flask) -> None:

@@ -96,7 +96,7 @@ def test_a_thousand_items_while_the_platform_flaps_arrive_once_each(load_app, lo
     created = {"started": 0, "count": 0}
     rounds = {"count": 0, "delivered": 0, "failed": False}
     progress = threading.Condition()
-    statuses: list[int] = []
+    refused: list[str] = []  # every create that did not answer 201, with the app's reason
 
     def create(number: int) -> None:
         with progress:  # keep the relay busy all along: never more than a round ahead
@@ -108,7 +108,8 @@ def test_a_thousand_items_while_the_platform_flaps_arrive_once_each(load_app, lo
             "title": f"压力测试事项{number}", "assignee_userid": ASSIGNEES[number % len(ASSIGNEES)],
             "description": "并发创建", "priority": "urgent" if number % 7 == 0 else "normal"})
         with progress:
-            statuses.append(answer.status_code)
+            if answer.status_code != 201:
+                refused.append(f"{number}: {answer.status_code} {answer.get_data(as_text=True)}")
             created["count"] += 1
             progress.notify_all()
 
@@ -148,7 +149,8 @@ def test_a_thousand_items_while_the_platform_flaps_arrive_once_each(load_app, lo
     creating_seconds = time.perf_counter() - started
     assert not relay_thread.is_alive()
     assert relay_errors == []
-    assert statuses == [201] * ITEMS
+    # The app logs the cause of a 500 (pytest shows the log); the answers are listed here.
+    assert refused == []
 
     # The platform recovers; the relay drains what is left.
     requests.delete(f"{sim.base_url}/_sim/faults", timeout=5)

@@ -26,7 +26,8 @@ NODE = shutil.which("node")
 METRICS = {
     "initial_js_gz": "kB", "initial_css_gz": "kB", "requests": "count",
     "third_party_origins": "count", "lighthouse_score": "score", "lighthouse_lcp": "s",
-    "lighthouse_tbt": "ms", "lighthouse_cls": "score", "landing_data_visible": "s",
+    "lighthouse_tbt": "ms", "lighthouse_cls": "score", "lighthouse_accessibility": "score",
+    "landing_data_visible": "s",
 }
 # Each feature may add its own (frontend/src/features/<name>/tests/perf.mjs): 事项's two.
 if (FRONTEND / "src" / "features" / "items" / "tests" / "perf.mjs").is_file():

@@ -26,6 +26,9 @@ export const METRICS = [
   { id: 'lighthouse_lcp', label: 'Lighthouse LCP', unit: 's', target: 1.5, better: 'lower', source: 'lighthouse' },
   { id: 'lighthouse_tbt', label: 'Lighthouse TBT', unit: 'ms', target: 100, better: 'lower', source: 'lighthouse' },
   { id: 'lighthouse_cls', label: 'Lighthouse CLS', unit: 'score', target: 0.02, better: 'lower', source: 'lighthouse' },
+  // WCAG 2.1 AA (GB/T 37668) on the page as measured: the axe suites check every page and
+  // state; this keeps Lighthouse's own audit of the landing page in every `make perf`.
+  { id: 'lighthouse_accessibility', label: 'Lighthouse accessibility score', unit: 'score', target: 100, better: 'higher', source: 'lighthouse' },
   { id: 'landing_data_visible', label: 'Slow 4G: landing data visible', unit: 's', target: 1.8, better: 'lower', source: 'browser' },
 ]
 

@@ -412,6 +412,32 @@ async function lighthouseProfile(chromium, storageState, target) {
   return profile
 }
 
+/** Lighthouse could not record the page (its runtimeError), as opposed to a wrong page. */
+class LighthouseRuntimeError extends Error {
+  constructor({ code, message }) {
+    super(`Lighthouse: ${code} ${message}`)
+    this.code = code
+  }
+}
+
+/**
+ * lighthouseRun, run once more when Lighthouse itself failed to record the page: its
+ * NO_NAVSTART and similar trace errors come and go, and it says "Please run Lighthouse
+ * again". A second failure, or any other error, stops the benchmark.
+ */
+async function lighthouseRunOrRetry(...args) {
+  try {
+    return await lighthouseRun(...args)
+  } catch (error) {
+    if (!(error instanceof LighthouseRuntimeError)) throw error
+    log(`${error.message.split('.')[0]}: running Lighthouse once more`)
+    return { ...(await lighthouseRun(...args)), retried_after: error.code }
+  }
+}
+
+/** A Lighthouse category score (0–1, or null when it could not be scored) as 0–100. */
+const percent = (score) => (score === null ? null : Math.round(score * 100))
+
 /**
  * One Lighthouse run of the landing page, or with `floor` of the floor page (the same
  * browser profile, cookie and settings).
@@ -431,7 +457,7 @@ async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, re
       port: chrome.port,
       output: 'json',
       logLevel: 'silent',
-      onlyCategories: ['performance'],
+      onlyCategories: ['performance', 'accessibility'],
       extraHeaders: { Cookie: cookieHeader },
     })
     const lhr = result?.lhr
@@ -440,7 +466,7 @@ async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, re
       mkdirSync(reports, { recursive: true })
       writeFileSync(join(reports, `lighthouse-${floor ? 'floor-' : ''}${run}.json`), result.report)
     }
-    if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`)
+    if (lhr.runtimeError) throw new LighthouseRuntimeError(lhr.runtimeError)
     // It must have audited the logged-in page: it stayed on the app, no API call was refused,
     // and the data came with the page (firstScreen) or from the API.
     const network = lhr.audits['network-requests']?.details?.items ?? []
@@ -460,7 +486,12 @@ async function lighthouseRun(profile, target, cookieHeader, firstScreen, run, re
     const diagnostics = lhr.audits.diagnostics?.details?.items?.[0]
     const observed = lhr.audits.metrics?.details?.items?.[0]
     return {
-      score: lhr.categories.performance.score === null ? null : lhr.categories.performance.score * 100,
+      score: percent(lhr.categories.performance.score),
+      accessibility: percent(lhr.categories.accessibility.score),
+      // The accessibility audits that failed, by id: what to fix when the score drops.
+      failed_accessibility_audits: lhr.categories.accessibility.auditRefs
+        .filter((ref) => ref.weight > 0 && lhr.audits[ref.id]?.score === 0)
+        .map((ref) => ref.id),
       lcp: seconds(value('largest-contentful-paint')),
       tbt: value('total-blocking-time'),
       cls: value('cumulative-layout-shift'),
@@ -575,12 +606,12 @@ async function main() {
       const page = await (await fetch(`${target}/`, { headers: { Cookie: cookieHeader } })).text()
       const firstScreen = page.includes('id="first-screen"')
       for (let run = 1; run <= options.runs; run++) {
-        const result = await lighthouseRun(profile, target, cookieHeader, firstScreen, run, options.reports)
+        const result = await lighthouseRunOrRetry(profile, target, cookieHeader, firstScreen, run, options.reports)
         lighthouseRuns.push(result)
-        const floorResult = await lighthouseRun(profile, target, cookieHeader, firstScreen, run, options.reports, true)
+        const floorResult = await lighthouseRunOrRetry(profile, target, cookieHeader, firstScreen, run, options.reports, true)
         floorLighthouseRuns.push(floorResult)
         log(
-          `lighthouse run ${run}/${options.runs}: score ${result.score}, LCP ${result.lcp.toFixed(2)} s, ` +
+          `lighthouse run ${run}/${options.runs}: score ${result.score}, accessibility ${result.accessibility}, LCP ${result.lcp.toFixed(2)} s, ` +
             `TBT ${Math.round(result.tbt)} ms, CLS ${result.cls.toFixed(3)}, FCP ${result.fcp.toFixed(2)} s, ` +
             `JS ${result.js_transfer_kb.toFixed(1)} kB transferred (CPU benchmark index ${Math.round(result.benchmark_index)}); ` +
             `floor: LCP ${floorResult.lcp.toFixed(2)} s, TBT ${Math.round(floorResult.tbt)} ms`,
@@ -603,6 +634,7 @@ async function main() {
       lighthouse_lcp: pick(lighthouseRuns, (run) => run.lcp),
       lighthouse_tbt: pick(lighthouseRuns, (run) => run.tbt),
       lighthouse_cls: pick(lighthouseRuns, (run) => run.cls),
+      lighthouse_accessibility: pick(lighthouseRuns, (run) => run.accessibility),
     }
     const metrics = [...METRICS, ...featureMetrics].map((metric) =>
       metric.source === 'lighthouse'

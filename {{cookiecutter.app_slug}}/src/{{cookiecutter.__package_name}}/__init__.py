@@ -135,8 +135,8 @@ def unreachable_service_line(error: BaseException, config: Config) -> str | None
 
 # How long a write waits for another worker's commit on the embedded database (SQLite) before
 # it fails with "database is locked" (a 500). SQLite has no connection to time out: this is
-# the lock wait alone. 3 s was too short: under a burst of writes from threads sharing a
-# busy CPU, the 1,000-item load test saw a create wait longer and fail. Below gunicorn's 30 s.
+# the lock wait alone. 3 s was too short: a burst of writes from threads sharing a busy CPU
+# made some writes wait longer, and fail. Below gunicorn's 30 s.
 SQLITE_LOCK_WAIT_SECONDS = 15
 
 

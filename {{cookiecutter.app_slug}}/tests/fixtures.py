@@ -19,7 +19,7 @@ from devtools.platform_sim.settings import SimSettings
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from {{ cookiecutter.__package_name }} import create_app
+from {{ cookiecutter.__package_name }} import create_app, extensions
 from {{ cookiecutter.__package_name }}.config import Config
 from {{ cookiecutter.__package_name }}.extensions import db
 
@@ -126,15 +126,23 @@ class RecordedSQL:
 
 @contextlib.contextmanager
 def sql_recorded(app):
-    """Record every statement the app's engine runs, every ORM session transaction and every
+    """Record every statement the app runs, every ORM session transaction and every
     connection taken from the pool while the block runs (a request's cost in queries, as
-    `make bench` pays it)."""
+    `make bench` pays it). Statements come from the engine's events and from `read_rows`,
+    which sends its reads to the DB-API cursor where those events do not see them."""
     recorded = RecordedSQL()
     with app.app_context():
         engine = db.engine
 
     def statement(_connection, _cursor, sql, *_args):
         recorded.statements.append(sql)
+
+    prepare = extensions.prepare
+
+    def read(statement, dialect):
+        prepared = prepare(statement, dialect)
+        recorded.statements.append(prepared.sql)
+        return prepared
 
     def transaction(*_args):
         recorded.orm_transactions += 1
@@ -145,9 +153,11 @@ def sql_recorded(app):
     event.listen(engine, "before_cursor_execute", statement)
     event.listen(Session, "after_begin", transaction)
     event.listen(engine, "checkout", checkout)
+    extensions.prepare = read
     try:
         yield recorded
     finally:
+        extensions.prepare = prepare
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(Session, "after_begin", transaction)
         event.remove(engine, "checkout", checkout)

@@ -35,7 +35,6 @@ from .extensions import close_read_connection, db, migrate
 from .features import Feature
 from .privacy import log_filter
 from .security.files import protect_files_at_rest
-from .security.proxies import TrustedProxyFix
 
 APP_NAME = "{{ cookiecutter.app_name }}"
 
@@ -88,11 +87,6 @@ def configure(app: Flask, config: Config) -> None:
     # The instance folder holds the embedded database and the platform token cache:
     # owner-only, as is every file the process writes from here on (§8.2).
     protect_files_at_rest(app.instance_path, config.database_url)
-    if config.trusted_proxy_hops:
-        # Behind nginx: X-Forwarded-For/-Proto through exactly this many proxies, and only
-        # when the request comes from one of them.
-        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, config.trusted_proxy_hops, config.trusted_proxy_addresses)
 
 
 def report_unreachable_services(config: Config) -> None:

@@ -1,10 +1,10 @@
 """HTTP security headers (DB31DSJ/Z 003 §8.3, ASVS 3.4), rendered once at start.
 
-Every header here is the same on every answer, so each is rendered once and the
-after-request hook only adds them: flask-talisman rendered and set its headers on every
+Every header here is the same on every answer, so each is rendered once and a WSGI
+middleware only appends them: flask-talisman rendered and set its headers on every
 request and looked up per-view options three times per request, about 5 % of /healthz's
 worker time under `make bench`. What depends on the request is two decisions: HSTS only on
-answers over HTTPS, and plain HTTP sent to HTTPS (`request.is_secure`, which ProxyFix sets
+answers over HTTPS, and plain HTTP sent to HTTPS (the WSGI scheme, which ProxyFix sets
 from X-Forwarded-Proto of a trusted proxy only: security/proxies.py).
 
 The goal is the Mozilla HTTP Observatory's A+ with no negative modifier:
@@ -16,13 +16,19 @@ answers that name a person.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, redirect, request
-from werkzeug.wrappers import Response as BaseResponse
+from flask import Flask
+from werkzeug.utils import redirect
+from werkzeug.wsgi import get_current_url
 
 from ..config import Config
+
+if TYPE_CHECKING:
+    from _typeshed import OptExcInfo
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 HSTS_SECONDS = 63_072_000  # two years, Mozilla's recommendation (ASVS 3.4.1 asks ≥ 1 year)
 PERMISSIONS_POLICY = {
@@ -77,42 +83,60 @@ def fixed_headers(settings: Config) -> dict[str, str]:
 STRICT_TRANSPORT_SECURITY = f"max-age={HSTS_SECONDS}; includeSubDomains"
 
 
-def add_security_headers(plain: dict[str, str], secure: dict[str, str]
-                         ) -> Callable[[Response], Response]:
-    """An after-request hook adding `secure` to answers over HTTPS, `plain` to the others
-    (a view may set its own), and no-store on answers that can name the user."""
-    plain_list = [(name.lower(), name, value) for name, value in plain.items()]
-    secure_list = [(name.lower(), name, value) for name, value in secure.items()]
-
-    def add(response: Response) -> Response:
-        headers = response.headers
-        present = {name.lower() for name, _value in headers.items()}
-        for lower, name, value in secure_list if request.is_secure else plain_list:
-            if lower not in present:
-                headers.add(name, value)
-        if request.path.startswith(("/api/", "/auth/")):
-            # ASVS 14.3.2: answers here can name the user; no browser or proxy keeps them.
-            headers["Cache-Control"] = "no-store"
-        return response
-
-    return add
+# ASVS 14.3.2: answers under these paths can name the user; no browser or proxy keeps them.
+PRIVATE_PATHS = ("/api/", "/auth/")
+NO_STORE = ("Cache-Control", "no-store")
 
 
-def redirect_to_https() -> BaseResponse | None:
-    """Plain HTTP is sent to the same URL over HTTPS, permanently (§8.3 b)."""
-    if request.is_secure:
-        return None
-    return redirect(request.url.replace("http://", "https://", 1), code=301)
+class SecurityHeaders:
+    """WSGI middleware: every answer gets the fixed headers (`secure` over HTTPS, `plain`
+    otherwise) unless it set its own, and no-store under PRIVATE_PATHS. With `https_only`,
+    plain HTTP is sent to the same URL over HTTPS, permanently (§8.3 b).
+
+    It wraps Flask inside the trusted-proxy fix, so the scheme is the client's. At this
+    layer the headers are appended as they are: Flask's after-request hook paid for
+    header-object checks of every header and for a request-context lookup, a fifth of
+    /api/me's time in the app (`make bench`). Answers Flask did not make (a request
+    refused before routing) get them too.
+    """
+
+    def __init__(self, app: WSGIApplication, plain: dict[str, str], secure: dict[str, str],
+                 *, https_only: bool):
+        self.app = app
+        self.plain = [(name.lower(), (name, value)) for name, value in plain.items()]
+        self.secure = [(name.lower(), (name, value)) for name, value in secure.items()]
+        self.https_only = https_only
+
+    def __call__(self, environ: WSGIEnvironment,
+                 start_response: StartResponse) -> Iterable[bytes]:
+        is_secure = environ.get("wsgi.url_scheme") == "https"
+        fixed = self.secure if is_secure else self.plain
+        private = environ.get("PATH_INFO", "").startswith(PRIVATE_PATHS)
+
+        def start(status: str, headers: list[tuple[str, str]],
+                  exc_info: OptExcInfo | None = None) -> Callable[[bytes], object]:
+            own = {name.lower() for name, _value in headers}
+            if private:
+                headers = [header for header in headers if header[0].lower() != "cache-control"]
+                headers.append(NO_STORE)
+            headers.extend(header for lower, header in fixed if lower not in own)
+            return start_response(status, headers, exc_info)
+
+        if self.https_only and not is_secure:
+            to_https = "https://" + get_current_url(environ).split("://", 1)[1]
+            return redirect(to_https, code=301)(environ, start)
+        return self.app(environ, start)
 
 
 def init_app(app: Flask) -> None:
     settings: Config = app.config["SETTINGS"]
     plain = fixed_headers(settings)
-    if settings.app_base_url.startswith("https://"):
-        app.before_request(redirect_to_https)
+    https_only = settings.app_base_url.startswith("https://")
+    if https_only:
         # Flask's cookie session is off (auth/sessions.py); should one ever be set, HTTPS only.
         app.config["SESSION_COOKIE_SECURE"] = True
         secure = {**plain, "Strict-Transport-Security": STRICT_TRANSPORT_SECURITY}
     else:
         secure = plain  # development over HTTP: no HSTS, which would pin the browser to HTTPS
-    app.after_request(add_security_headers(plain, secure))
+    app.wsgi_app = SecurityHeaders(  # type: ignore[method-assign]
+        app.wsgi_app, plain, secure, https_only=https_only)

@@ -11,13 +11,15 @@ process, such as nginx on the same host, and counts as trusted.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..config import Network
+from ..config import Config, Network
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -30,8 +32,10 @@ class TrustedProxyFix:
         self.app = app
         self.proxy_fix = ProxyFix(app, x_for=hops, x_proto=hops)
         self.proxies = tuple(proxies)
+        # Requests come from a handful of peers (nginx, above all): each is judged once.
+        self.is_trusted = functools.lru_cache(maxsize=1024)(self._is_trusted)
 
-    def is_trusted(self, peer: str) -> bool:
+    def _is_trusted(self, peer: str) -> bool:
         try:
             address = ipaddress.ip_address(peer)
         except ValueError:
@@ -43,3 +47,13 @@ class TrustedProxyFix:
         if self.is_trusted(environ.get("REMOTE_ADDR", "")):
             return self.proxy_fix(environ, start_response)
         return self.app(environ, start_response)
+
+
+def init_app(app: Flask) -> None:
+    """Behind nginx: X-Forwarded-For/-Proto through exactly TRUSTED_PROXY_HOPS proxies, and
+    only when the request comes from one of them. Outermost, so that every other layer
+    (the security headers' scheme, the rate limits' address) sees the client's."""
+    settings: Config = app.config["SETTINGS"]
+    if settings.trusted_proxy_hops:
+        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, settings.trusted_proxy_hops, settings.trusted_proxy_addresses)

@@ -31,7 +31,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, after_this_request, request
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 
@@ -74,29 +74,35 @@ def only_for_limited_requests(app: Flask, limiter: Limiter) -> None:
     """Run flask-limiter's before, after and teardown hooks only for `limited` requests.
 
     Its own request filter is asked inside its before hook, after the hooks have begun
-    their work, and its other two hooks run regardless.
+    their work, and its other two hooks run regardless. So its three app-wide hooks are
+    taken out, and one before hook decides once per request: for a limited request it runs
+    the check and leaves the other two to run after this request. A read pays one cheap
+    hook, not three guarded ones (`make bench`).
     """
-
-    def before(hook: Callable[[], Any]) -> Callable[[], Any]:
-        return lambda: hook() if limited(request) else None
-
-    def after(hook: Callable[[Response], Response]) -> Callable[[Response], Response]:
-        return lambda response: hook(response) if limited(request) else response
-
-    def teardown(hook: Callable[[BaseException | None], None]
-                 ) -> Callable[[BaseException | None], None]:
-        return lambda error: hook(error) if limited(request) else None
-
-    guarded = 0
-    for hooks, guard in ((app.before_request_funcs, before), (app.after_request_funcs, after),
-                         (app.teardown_request_funcs, teardown)):
+    taken: dict[str, Callable[..., Any]] = {}
+    for kind, hooks in (("before", app.before_request_funcs), ("after", app.after_request_funcs),
+                        ("teardown", app.teardown_request_funcs)):
         app_wide: list[Any] = hooks.get(None, [])
-        for index, hook in enumerate(app_wide):
-            if owned_by(hook, limiter):
-                app_wide[index] = guard(hook)
-                guarded += 1
-    if guarded != 3:  # flask-limiter changed how it hooks in: look again before upgrading
-        raise RuntimeError(f"flask-limiter 注册了 {guarded} 个请求钩子，应为 3 个")
+        for hook in [hook for hook in app_wide if owned_by(hook, limiter)]:
+            app_wide.remove(hook)
+            taken[kind] = hook
+    if len(taken) != 3:  # flask-limiter changed how it hooks in: look again before upgrading
+        raise RuntimeError(f"flask-limiter 注册了 {len(taken)} 个请求钩子，应为 3 个")
+    check, add_headers, release = taken["before"], taken["after"], taken["teardown"]
+
+    def after_limited(response: Response) -> Response:
+        try:
+            answer: Response = add_headers(response)
+            return answer
+        finally:
+            release(None)
+
+    @app.before_request
+    def limit_if_limited() -> Any:
+        if limited(request):
+            after_this_request(after_limited)  # also on the 429 the check raises
+            return check()
+        return None
 
 
 def init_app(app: Flask) -> Limiter:

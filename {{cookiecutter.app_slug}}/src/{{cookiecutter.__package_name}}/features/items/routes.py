@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from ...api.validation import ID_CONVERTER, validate_body
@@ -12,12 +12,6 @@ from .schemas import ITEM_ANSWER, ITEM_LIST, NEW_ITEM, NEW_ITEM_BODY, TAG
 from .service import BOXES, LIST_LIMIT, complete_item, create_item, item_list_answer, load_item
 
 bp = Blueprint("items", __name__, url_prefix="/api")
-
-
-@bp.after_request
-def no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.post("/items")

@@ -60,6 +60,17 @@ def field_problems(schema: dict[str, Any], body: dict[str, Any]) -> dict[str, st
     return problems
 
 
+def query_id(name: str) -> int | None:
+    """The id in the query string under `name`, None when absent; anything else is a 400."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    # isdecimal() alone would take other scripts' digits; ten digits cover MAX_ID.
+    if raw.isascii() and raw.isdecimal() and len(raw) <= 10 and 1 <= int(raw) <= MAX_ID:
+        return int(raw)
+    raise FriendlyError(400, "参数有误", f"{name} 应为 1 到 {MAX_ID} 之间的整数。")
+
+
 def validate_body(schema: dict[str, Any]) -> dict[str, Any]:
     """The request's JSON object if it satisfies `schema`; else a friendly 400 or 422."""
     body = request.get_json(silent=True)
@@ -75,6 +86,9 @@ def validate_body(schema: dict[str, Any]) -> dict[str, Any]:
 # overflow in the database driver (500). Routes use the converter: `<int(...):item_id>`.
 MAX_ID = 2**31 - 1
 ID_CONVERTER = f"int(min=1, max={MAX_ID})"
+# The same range for an id in the query string (`?before=42`): the document's schema and
+# `query_id`, which checks it.
+ID_IN_QUERY = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 # Times are stored as Unix seconds in the same integer columns: at most MAX_ID (2038-01-19).
 MAX_TIMESTAMP = MAX_ID
 # The end of the text: `$` would also let a final newline through in Python's dialect.

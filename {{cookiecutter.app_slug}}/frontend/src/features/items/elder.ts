@@ -1,4 +1,4 @@
-/** 事项 on the 长辈版 工作台 (feature.ts `elder`): the open items waiting for me, one line each. */
+/** 事项 on the 长辈版 工作台 (feature.ts `elder`): the newest page of my open todos, one line each. */
 import type { ElderEntry } from '@/features'
 import { formatDate } from '@/utils/format'
 
@@ -6,8 +6,8 @@ import { fetchItems } from './api'
 
 /** Its one line: 紧急 first, else the deadline; who asked and when stay on the item's page. */
 export const waitingForMe = (): Promise<ElderEntry[]> =>
-  fetchItems('todo').then((items) =>
-    items
+  fetchItems('todo').then((page) =>
+    page.items
       .filter((item) => item.status === 'open')
       .map((item) => ({
         key: item.id,

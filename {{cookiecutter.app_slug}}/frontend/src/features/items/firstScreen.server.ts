@@ -4,7 +4,8 @@
  * items; the backend fills the slots per user (features/items/first_screen.py):
  *
  * - `panel`: the toolbar and list with `⟦count⟧` (the open-todo badge, fragment `count` with
- *   `⟦open⟧`, left out at 0) and `⟦cards⟧`; `empty`: the panel for an empty todo list;
+ *   `⟦open⟧`, left out at 0; "20+" when more pages follow) and `⟦cards⟧`; `empty`: the panel
+ *   for an empty todo list. The first page only: 加载更多 comes with the scripts, below it;
  * - `card:<open|done>:<urgent|normal>:<due|nodue>`: one card of the todo box with `⟦id⟧`,
  *   `⟦title⟧`, `⟦person⟧` (发起人), `⟦due⟧` (截止日期) or `⟦when⟧` (发起时间, formatRelative).
  */
@@ -35,7 +36,8 @@ const LIST = 'data-testid="item-list-todo"'
 const panel: FirstScreenPanel = {
   async fragments(render) {
     // The panel with one todo item: its card as the list draws it (with the list's scope).
-    const withItem = async (item: Item) => listEntry(await render(ItemsWorkbench, {}, { [TODO_URL]: { items: [item] } }), LIST, 'cards')
+    const withItem = async (item: Item) =>
+      listEntry(await render(ItemsWorkbench, {}, { [TODO_URL]: { items: [item], next_before: null } }), LIST, 'cards')
     const fragments: Record<string, string> = {}
     for (const status of ['open', 'done'] as const) {
       for (const priority of ['urgent', 'normal'] as const) {
@@ -54,7 +56,7 @@ const panel: FirstScreenPanel = {
     fragments.panel = template
     fragments.count = part.replace(/>(\s*)1(\s*)</, '>$1⟦open⟧$2<')
     if (!fragments.count.includes('⟦open⟧')) throw new FirstScreenTemplateError('待办数中找不到数字（⟦open⟧）')
-    fragments.empty = await render(ItemsWorkbench, {}, { [TODO_URL]: { items: [] } })
+    fragments.empty = await render(ItemsWorkbench, {}, { [TODO_URL]: { items: [], next_before: null } })
     return fragments
   },
 }

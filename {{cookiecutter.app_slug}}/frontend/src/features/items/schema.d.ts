@@ -138,6 +138,8 @@ export interface components {
         };
         ItemList: {
             items: components["schemas"]["Item"][];
+            /** @description 下一页：作为 before 再请求；null 表示没有更多了 */
+            next_before: number | null;
         };
     };
     responses: {
@@ -226,6 +228,8 @@ export interface operations {
             query?: {
                 /** @description todo：我的待办（未办结）；created：我发起的 */
                 box?: "todo" | "created";
+                /** @description 翻页：上一页回答的 next_before；不填为第一页 */
+                before?: number;
             };
             header?: never;
             path?: never;
@@ -233,7 +237,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 最新的在前，最多 100 项 */
+            /** @description 最新的在前，每页 20 项 */
             200: {
                 headers: {
                     [name: string]: unknown;

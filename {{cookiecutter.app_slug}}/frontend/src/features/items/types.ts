@@ -8,6 +8,8 @@ import type { components, operations } from './schema'
 type Schemas = components['schemas']
 
 export type Item = Schemas['Item']
+/** A page of GET /api/items: its items and `next_before` for the next page (null: none). */
+export type ItemPage = Schemas['ItemList']
 export type ItemStatus = Item['status']
 export type ItemPriority = Item['priority']
 /** 待我办理 (todo) or 我发起的 (created): the `box` of GET /api/items. */

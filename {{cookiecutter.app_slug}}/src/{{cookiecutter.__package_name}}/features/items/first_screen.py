@@ -26,11 +26,14 @@ def card_html(fragments: Mapping[str, str], item: Mapping[str, Any], now: dateti
 
 
 def panel_html(fragments: Mapping[str, str], answers: Answers, now: datetime) -> str:
-    items = answers[TODO_URL]["items"]
+    page = answers[TODO_URL]
+    items = page["items"]
     if not items:
         return fragments["empty"]
     open_count = sum(item["status"] == "open" for item in items)
-    count = fill(fragments["count"], {"open": str(open_count)}) if open_count else ""
+    # More pages: at least this many (ItemsWorkbench.vue shows the same).
+    shown = f"{open_count}+" if page["next_before"] else str(open_count)
+    count = fill(fragments["count"], {"open": shown}) if open_count else ""
     cards = "".join(card_html(fragments, item, now) for item in items)
     # Both built by fill() above: every user value in them is escaped already.
     return fill(fragments["panel"], {"count": Html(count), "cards": Html(cards)})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from ...api.validation import ID_CONVERTER, validate_body
+from ...api.validation import ID_CONVERTER, ID_IN_QUERY, query_id, validate_body
 from ...auth import login_required, signed_in_user
 from ...openapi import PLATFORM_ERRORS, Operation, answer, documented, query
 from .schemas import ITEM_ANSWER, ITEM_LIST, NEW_ITEM, NEW_ITEM_BODY, TAG
-from .service import BOXES, LIST_LIMIT, complete_item, create_item, item_list_answer, load_item
+from .service import BOXES, PAGE_SIZE, complete_item, create_item, item_list_answer, load_item
 
 bp = Blueprint("items", __name__, url_prefix="/api")
 
@@ -28,12 +28,13 @@ def create() -> ResponseReturnValue:
 
 @bp.get("/items")
 @documented(Operation(
-    TAG, "事项列表", {200: answer(f"最新的在前，最多 {LIST_LIMIT} 项", ITEM_LIST)}, errors=(400,),
+    TAG, "事项列表", {200: answer(f"最新的在前，每页 {PAGE_SIZE} 项", ITEM_LIST)}, errors=(400,),
     parameters=(query("box", "todo：我的待办（未办结）；created：我发起的",
-                      {"enum": list(BOXES), "default": "todo"}),)))
+                      {"enum": list(BOXES), "default": "todo"}),
+                query("before", "翻页：上一页回答的 next_before；不填为第一页", ID_IN_QUERY))))
 @login_required
 def list_items() -> ResponseReturnValue:
-    return item_list_answer(signed_in_user(), request.args.get("box", "todo"))
+    return item_list_answer(signed_in_user(), request.args.get("box", "todo"), query_id("before"))
 
 
 @bp.get(f"/items/<{ID_CONVERTER}:item_id>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...api.validation import ONE_LINE, TEXT_BLOCK, USERID, USERID_MAX
 from ...openapi import ID, MAYBE_TIME, TEXT, TIME, Component, Schema, Tag, array, obj
 from .models import DESCRIPTION_MAX, DONE, OPEN, PRIORITIES, TITLE_MAX
-from .service import LIST_LIMIT
+from .service import PAGE_SIZE
 
 TAG = Tag("事项", "事项的发起、查看、办结（待办经一网协同统一待办送达）")
 
@@ -67,4 +67,8 @@ ITEM = Component("Item", obj({
     "can_complete": {"type": "boolean", "description": "当前用户能否办结"},
 }))
 ITEM_ANSWER = Component("ItemAnswer", obj({"item": ITEM}))
-ITEM_LIST = Component("ItemList", obj({"items": array(ITEM, LIST_LIMIT)}))
+ITEM_LIST = Component("ItemList", obj({
+    "items": array(ITEM, PAGE_SIZE),
+    "next_before": {"type": ["integer", "null"], "minimum": 1,
+                    "description": "下一页：作为 before 再请求；null 表示没有更多了"},
+}))

@@ -9,6 +9,7 @@ that transaction too.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from datetime import date
@@ -24,7 +25,8 @@ from ...inbox import post_message
 from ...outbox import enqueue
 from .models import DONE, LISTED_COLUMNS, OPEN, Item, ListedItem, item_json
 
-LIST_LIMIT = 100
+# A phone shows a few cards a screen; more come a page at a time (GET /api/items?before=).
+PAGE_SIZE = 20
 BOXES = ("todo", "created")
 # Outbox kinds: "<feature>.<what>", answered by deliveries.DELIVERIES.
 SEND_TODO = "items.todo_add"
@@ -63,35 +65,54 @@ def create_item(user: CurrentUser, body: dict[str, Any]) -> Item:
     return item
 
 
-# Each box's query is built once (its SQL and cache key are reused) and read as plain rows:
-# an ORM object per item (identity map, instance state, instrumented attributes) and a
-# statement rebuilt per request were half of GET /api/items' cost (`make bench`).
+# Each box's queries are built once (their SQL is compiled once, `read_rows`) and read as
+# plain rows: an ORM object per item (identity map, instance state, instrumented attributes)
+# and a statement rebuilt per request were half of GET /api/items' cost (`make bench`).
 _ITEMS = Item.__table__.c
 _VIEWER: BindParameter[str] = bindparam("userid")
+_BEFORE: BindParameter[int] = bindparam("before")
 
 
-def _box(*conditions: Any) -> Select[Any]:
-    return (select(*LISTED_COLUMNS).where(*conditions)
-            .order_by(_ITEMS.id.desc()).limit(LIST_LIMIT))
+@dataclasses.dataclass(frozen=True)
+class BoxPages:
+    """A box's first page and the page after a given item: newest first, by id (keyset
+    paging: a page stays right while items are added, and costs the same however deep).
+    One row more than a page tells whether another page follows."""
+
+    first: Select[Any]
+    after: Select[Any]
 
 
-BOX_QUERIES = {
+def _box(*conditions: Any) -> BoxPages:
+    newest_first = select(*LISTED_COLUMNS).order_by(_ITEMS.id.desc()).limit(PAGE_SIZE + 1)
+    return BoxPages(first=newest_first.where(*conditions),
+                    after=newest_first.where(*conditions, _ITEMS.id < _BEFORE))
+
+
+BOX_PAGES = {
     "todo": _box(_ITEMS.assignee_userid == _VIEWER, _ITEMS.status == OPEN),
     "created": _box(_ITEMS.creator_userid == _VIEWER),
 }
 
 
-def item_list_answer(user: CurrentUser, box: str) -> dict[str, Any]:
-    """GET /api/items?box=…'s answer; index.html carries the todo box's (first screen).
+def item_list_answer(user: CurrentUser, box: str, before: int | None = None) -> dict[str, Any]:
+    """GET /api/items?box=…&before=…'s answer: a page of the box, and `next_before` to ask
+    for the next one (None on the last). index.html carries the todo box's first page
+    (first screen).
 
-    One query, whatever the number of items: every field an answer shows is a column of
-    the item's own row.
+    One query, whatever the page: every field an answer shows is a column of the item's
+    own row.
     """
-    query = BOX_QUERIES.get(box)
-    if query is None:
+    pages = BOX_PAGES.get(box)
+    if pages is None:
         raise FriendlyError(400, "参数有误", "box 只能是 todo 或 created。")
-    rows = read_rows(query, userid=user.userid)
-    return {"items": [item_json(ListedItem._make(row), user.userid) for row in rows]}
+    if before is None:
+        rows = read_rows(pages.first, userid=user.userid)
+    else:
+        rows = read_rows(pages.after, userid=user.userid, before=before)
+    page = [ListedItem._make(row) for row in rows[:PAGE_SIZE]]
+    return {"items": [item_json(item, user.userid) for item in page],
+            "next_before": page[-1].id if len(rows) > PAGE_SIZE else None}
 
 
 def load_item(user: CurrentUser, item_id: int) -> Item:

@@ -1,5 +1,6 @@
 """事项's panel as HTML for the first screen (first_screen.py): each user value escaped, the
-fragment that fits each item, the count of open todos only when there are any.
+fragment that fits each item, the count of open todos only when there are any (at least
+so many when more pages follow).
 
 The fragments are hand-made in the shape the build renders (frontend/src/features/items/
 firstScreen.server.ts); the browser tests check the built ones against the app.
@@ -40,8 +41,9 @@ def item(item_id: int, title: str, *, status="open", priority="normal", due=None
             "completed_at": None, "can_complete": True}
 
 
-def panel(*items: dict) -> str:
-    return panel_html(FRAGMENTS, {TODO_URL: {"items": list(items)}}, NOW)
+def panel(*items: dict, next_before: int | None = None) -> str:
+    return panel_html(FRAGMENTS, {TODO_URL: {"items": list(items), "next_before": next_before}},
+                      NOW)
 
 
 def test_titles_and_names_are_escaped():
@@ -59,6 +61,11 @@ def test_each_item_gets_its_own_card_in_the_lists_order():
     assert "<span>今天 09:30</span>" in html  # created today, in Shanghai time
     assert '<span data-testid="todo-count">2</span>' in html
     assert "⟦" not in html
+
+
+def test_the_count_of_a_first_page_with_more_after_it_says_at_least():
+    html = panel(item(9, "甲"), item(8, "乙"), next_before=8)
+    assert '<span data-testid="todo-count">2+</span>' in html
 
 
 def test_no_count_without_open_items_and_the_empty_panel_without_items():

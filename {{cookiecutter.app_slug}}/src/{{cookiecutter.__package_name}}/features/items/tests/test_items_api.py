@@ -261,6 +261,44 @@ def test_a_list_is_one_read_whatever_its_length_and_shows_what_the_detail_shows(
 
 
 
+def test_a_box_is_read_a_page_at_a_time_with_nothing_lost_or_repeated(platform_client, login):
+    """Pages of PAGE_SIZE, newest first; `next_before` asks for the next until it is None.
+    Paging goes by id, so an item created meanwhile does not shift the pages after it."""
+    token = login("zhangwei")
+    total = 2 * service.PAGE_SIZE + 5
+    for number in range(total):
+        assert post_item(platform_client, token, title=f"事项{number}").status_code == 201
+
+    def page(before: int | None) -> dict:
+        query = {"box": "created"} | ({"before": before} if before else {})
+        answer = platform_client.get("/api/items", query_string=query)
+        assert answer.status_code == 200
+        return answer.json
+
+    first = page(None)
+    assert len(first["items"]) == service.PAGE_SIZE
+    assert post_item(platform_client, token, title="翻页时新建").status_code == 201
+    titles = [item["title"] for item in first["items"]]
+    sizes, before = [], first["next_before"]
+    while before is not None:
+        answer = page(before)
+        sizes.append(len(answer["items"]))
+        titles += [item["title"] for item in answer["items"]]
+        before = answer["next_before"]
+    assert sizes == [service.PAGE_SIZE, 5]
+    assert titles == [f"事项{number}" for number in reversed(range(total))]
+    assert page(None)["items"][0]["title"] == "翻页时新建"  # the first page shows it
+
+
+@pytest.mark.parametrize("before", ["0", "-1", "abc", "1.5", "", "２", "2147483648",
+                                    "9" * 5000])
+def test_a_page_start_that_is_not_an_id_is_a_bad_request(platform_client, login, before):
+    login("zhangwei")
+    answer = platform_client.get("/api/items", query_string={"before": before})
+    assert answer.status_code == 400
+    assert answer.json["error"]["message"] == "before 应为 1 到 2147483647 之间的整数。"
+
+
 def test_a_list_formats_each_items_time_once(platform_client, login):
     """Lists show the same items on every request: their times are formatted once, not
     once per request (timestamps.iso; `make bench`)."""

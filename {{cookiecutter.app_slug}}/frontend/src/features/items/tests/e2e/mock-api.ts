@@ -3,7 +3,7 @@
  * endpoints over a few items of the logged-in user, as the backend answers them.
  */
 import { CONTACTS, defineMockFeature, errorBody, ME } from '../../../../../tests/e2e/support'
-import type { Item } from '../../types'
+import type { Item, ItemPage } from '../../types'
 
 const LISI = { userid: 'lisi', name: '李四' }
 const WANGWU = { userid: 'wangwu', name: '王五' }
@@ -83,9 +83,15 @@ export interface ItemsData {
 
 const NOT_FOUND = errorBody(404, '事项不存在', '该事项不存在或已被删除。')
 
-/** The items of a box as GET /api/items?box= answers them. */
-function box(data: ItemsData, name: string | null): Item[] {
-  return data.items.filter((item) => (name === 'created' ? item.creator.userid : item.assignee.userid) === ME.userid)
+/** The backend's page size (features/items/service.py PAGE_SIZE). */
+const PAGE_SIZE = 20
+
+/** A page of a box as GET /api/items?box=&before= answers it (the data is newest first). */
+function box(data: ItemsData, name: string | null, before: string | null = null): ItemPage {
+  const mine = data.items.filter((item) => (name === 'created' ? item.creator.userid : item.assignee.userid) === ME.userid)
+  const start = before ? mine.findIndex((item) => item.id === Number(before)) + 1 : 0
+  const items = mine.slice(start, start + PAGE_SIZE)
+  return { items, next_before: mine.length > start + PAGE_SIZE ? items[items.length - 1].id : null }
 }
 
 export default defineMockFeature<ItemsData>({
@@ -95,7 +101,7 @@ export default defineMockFeature<ItemsData>({
     {
       method: 'GET',
       path: /^\/api\/items$/,
-      handler: (request) => ({ body: { items: box(data, request.query.get('box')) } }),
+      handler: (request) => ({ body: box(data, request.query.get('box'), request.query.get('before')) }),
     },
     {
       method: 'GET',
@@ -143,5 +149,5 @@ export default defineMockFeature<ItemsData>({
     },
   ],
   // The backend embeds the todo box: 工作台 opens on it.
-  firstScreen: (data) => ({ '/api/items?box=todo': { items: box(data, 'todo') } }),
+  firstScreen: (data) => ({ '/api/items?box=todo': box(data, 'todo') }),
 })

@@ -1,4 +1,5 @@
 /** 事项 on 工作台: the two boxes, the first screen's list, and a list that cannot load. */
+import { expectNoAxeViolations } from '../../../../../tests/e2e/axe'
 import { expect, expectNoHorizontalOverflow, expectNoRed, ME, openApp, test } from '../../../../../tests/e2e/support'
 
 import items from './mock-api'
@@ -35,6 +36,29 @@ test.describe('工作台', () => {
     await expect(page.getByTestId('item-card-9')).toContainText('办理人 王五')
     expect(page.url()).toContain('box=created')
     expect(api.requestsTo('GET', '/api/items').map((request) => request.query.get('box'))).toEqual(['todo', 'created'])
+  })
+
+  test('加载更多 brings the next page by keyboard, focused on its first card', async ({ page, api }) => {
+    const data = api.dataOf(items)
+    const [template] = data.items.filter((item) => item.assignee.userid === ME.userid)
+    for (let n = 1; n <= 25; n++) data.items.push({ ...template, id: 200 + n, title: `归档事项 ${n}` })
+    await openApp(page, '/', 'home-view')
+    await expect(page.getByTestId('todo-count')).toHaveText(/^\d+\+$/)
+    await expectNoAxeViolations(page, '待办 with 加载更多')
+    const cards = page.getByTestId('item-list-todo').locator('[data-testid^="item-card-"]')
+    await expect(cards).toHaveCount(20)
+    const lastOfFirstPage = await cards.nth(19).getAttribute('data-testid')
+    await page.getByTestId('items-more').focus()
+    await page.keyboard.press('Enter')
+    await expect(cards).toHaveCount(data.items.filter((item) => item.assignee.userid === ME.userid).length)
+    await expect(page.getByTestId('items-more')).toHaveCount(0)
+    await expect(page.getByTestId('item-card-225')).toBeVisible()
+    const firstNew = await cards.nth(20).getAttribute('data-testid')
+    await expect(page.getByTestId(firstNew ?? '')).toBeFocused()
+    await expect(page.getByTestId('announcer')).toContainText('没有更多了')
+    // One request for the next page, after the first page's last card.
+    const befores = api.requestsTo('GET', '/api/items').map((request) => request.query.get('before'))
+    expect(befores.filter((before) => before !== null)).toEqual([lastOfFirstPage?.replace('item-card-', '')])
   })
 
   test('opens an item from the list and goes back', async ({ page }) => {

@@ -30,7 +30,8 @@ function item(id: number, title: string, status: Item['status'] = 'open'): Item 
 
 const PAGE_ITEMS = [item(7, '报送第一季度安全生产检查材料'), item(8, '核对三月份会议室预约'), item(5, '更新部门通讯录', 'done')]
 const SERVER_ITEMS = [item(9, '起草年度培训计划')]
-const BLOCK = JSON.stringify({ '/api/items?box=todo': { items: PAGE_ITEMS } })
+const BLOCK = JSON.stringify({ '/api/items?box=todo': { items: PAGE_ITEMS, next_before: null } })
+const NEXT_ITEMS = [item(4, '整理二月份考勤'), item(3, '报送年度总结')]
 
 
 beforeEach(() => {
@@ -38,12 +39,20 @@ beforeEach(() => {
 })
 
 afterEach(() => {
+  failing = false
   document.body.innerHTML = ''
   vi.unstubAllGlobals()
 })
 
+/** The API: the page after item 5, a failure while `failing`, else SERVER_ITEMS alone. */
+let failing = false
+
 async function openWorkbench(hash = '/') {
-  const fetchMock = vi.fn(async (_input: RequestInfo | URL) => json({ items: SERVER_ITEMS }))
+  const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
+    if (failing) return new Response('{"error": {"status": 500, "title": "系统繁忙", "message": "请稍后重试"}}', { status: 500 })
+    if (String(input).includes('before=5')) return json({ items: NEXT_ITEMS, next_before: null })
+    return json({ items: SERVER_ITEMS, next_before: null })
+  })
   vi.stubGlobal('fetch', fetchMock)
   const { default: ItemsWorkbench } = await import('../../components/ItemsWorkbench.vue')
   const { dropFirstScreen } = await import('@/api')
@@ -84,6 +93,37 @@ describe('the 事项 panel', () => {
     await flushPromises()
     expect(first.requested()).toEqual(['/api/items?box=todo'])
     expect(again.findAll('.item-card__title').map((title) => title.text())).toEqual(SERVER_ITEMS.map((entry) => entry.title))
+  })
+
+  it('loads the next page under the list, and says there are at least so many to do', async () => {
+    putFirstScreen(JSON.stringify({ '/api/items?box=todo': { items: PAGE_ITEMS, next_before: 5 } }))
+    const { wrapper, titles, requested } = await openWorkbench()
+    expect(wrapper.get('[data-testid="todo-count"]').text()).toBe('2+')
+    await vi.dynamicImportSettled() // 加载更多 comes in its own chunk
+    await flushPromises()
+    await wrapper.get('[data-testid="items-more"]').trigger('click')
+    await flushPromises()
+    expect(requested()).toEqual(['/api/items?box=todo&before=5'])
+    expect(titles()).toEqual([...PAGE_ITEMS, ...NEXT_ITEMS].map((entry) => entry.title))
+    expect(wrapper.get('[data-testid="todo-count"]').text()).toBe('4')
+    expect(wrapper.find('[data-testid="items-more"]').exists()).toBe(false)
+  })
+
+  it('keeps the list and offers 加载更多 again when the next page fails', async () => {
+    putFirstScreen(JSON.stringify({ '/api/items?box=todo': { items: PAGE_ITEMS, next_before: 5 } }))
+    const { wrapper, titles } = await openWorkbench()
+    await vi.dynamicImportSettled()
+    await flushPromises()
+    failing = true
+    await wrapper.get('[data-testid="items-more"]').trigger('click')
+    await flushPromises()
+    expect(titles()).toEqual(PAGE_ITEMS.map((entry) => entry.title))
+    expect(wrapper.get('[role="alert"]').text()).toContain('加载失败')
+    failing = false
+    await wrapper.get('[data-testid="items-more"]').trigger('click')
+    await flushPromises()
+    expect(titles()).toHaveLength(PAGE_ITEMS.length + NEXT_ITEMS.length)
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
   })
 
   it('opens 我发起的 from the URL and links each card to its page', async () => {

@@ -14,7 +14,7 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 
-from {{ cookiecutter.__package_name }}.extensions import db
+from {{ cookiecutter.__package_name }}.extensions import db, prepare
 from {{ cookiecutter.__package_name }}.inbox import AppMessage
 from {{ cookiecutter.__package_name }}.outbox import OutboxMessage, enqueue
 from {{ cookiecutter.__package_name }}.timestamps import iso
@@ -288,6 +288,28 @@ def test_a_box_is_read_a_page_at_a_time_with_nothing_lost_or_repeated(platform_c
     assert sizes == [service.PAGE_SIZE, 5]
     assert titles == [f"事项{number}" for number in reversed(range(total))]
     assert page(None)["items"][0]["title"] == "翻页时新建"  # the first page shows it
+
+
+@pytest.mark.parametrize("page", ["first", "after"])
+@pytest.mark.parametrize(("box", "index"), [("todo", "ix_item_todo_box"),
+                                            ("created", "ix_item_created_box")])
+def test_a_page_walks_its_boxs_index_instead_of_sorting_the_box(platform_app, box, index, page):
+    """SQLite's plan for each page: the box's index in id order, no sort of the whole box
+    (whose cost grew with the box). PostgreSQL's planner decides by table statistics."""
+    with platform_app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's query plan")
+        read = prepare(getattr(service.BOX_PAGES[box], page), engine.dialect)
+        connection = engine.raw_connection()
+        try:
+            plan = " ".join(str(row[-1]) for row in connection.cursor().execute(
+                f"EXPLAIN QUERY PLAN {read.sql}",
+                read.parameters({"userid": "zhangwei", "before": 9})).fetchall())
+        finally:
+            connection.close()
+    assert index in plan
+    assert "TEMP B-TREE" not in plan
 
 
 @pytest.mark.parametrize("before", ["0", "-1", "abc", "1.5", "", "２", "2147483648",

@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from flask import Flask
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, bindparam, or_, select
+from sqlalchemy.exc import DBAPIError
 
 from {{ cookiecutter.__package_name }}.extensions import db, read_rows
 
@@ -77,3 +78,14 @@ def test_a_list_expanded_at_run_time_is_refused_with_a_reason(probed):
     expanding = select(PROBE.c.id).where(PROBE.c.owner.in_(bindparam("owners", expanding=True)))
     with probed.test_request_context(), pytest.raises(ValueError, match="IN 列表"):
         read_rows(expanding, owners=["zhangwei"])
+
+
+def test_a_failed_read_is_sqlalchemys_error_and_its_connection_goes_back(probed):
+    """Callers catch SQLAlchemy's errors (the first screen leaves its data out on them)."""
+    missing = Table("no_such_table", MetaData(), Column("id", Integer))
+    with probed.app_context():
+        pool = db.engine.pool
+    with probed.test_request_context(), pytest.raises(DBAPIError) as raised:
+        read_rows(select(missing.c.id))
+    assert "no_such_table" in str(raised.value)
+    assert pool.checkedout() == 0

@@ -95,6 +95,16 @@ def test_plain_http_is_sent_to_https_permanently(web_client):
     assert answer.headers["Location"].startswith("https://")
 
 
+def test_the_redirect_keeps_path_and_query_on_the_apps_own_origin(web_client):
+    """Non-ASCII paths stay as they were sent, and the Host a request names is not echoed."""
+    answer = web_client.get("/事项/一 二", query_string={"q": "张", "box": "todo"},
+                            base_url="http://attacker.example")
+    assert answer.status_code == 301
+    assert answer.headers["Location"] == (
+        "https://xietong.example.gov.cn/%E4%BA%8B%E9%A1%B9/%E4%B8%80%20%E4%BA%8C"
+        "?q=%E5%BC%A0&box=todo")
+
+
 def test_https_from_the_proxy_is_trusted(web_client):
     """Behind nginx the app sees http plus X-Forwarded-Proto: https (ProxyFix, 1 hop)."""
     answer = web_client.get("/livez", base_url="http://localhost",

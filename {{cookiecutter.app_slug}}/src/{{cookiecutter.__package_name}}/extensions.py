@@ -11,6 +11,7 @@ from flask import g
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Dialect, Select
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import PoolProxiedConnection
 
@@ -63,7 +64,11 @@ class PreparedRead:
 
 @functools.lru_cache(maxsize=256)
 def prepare(statement: Select[Any], dialect: Dialect) -> PreparedRead:
-    """Compile once per statement and dialect: pass statements built once (module level)."""
+    """Compile once per statement and dialect.
+
+    Build a statement once, at module level, with `bindparam()` for what varies: one built
+    per request would take a cache entry of its own each time (and keep its values there).
+    """
     compiled = statement.compile(dialect=dialect)
     if compiled.literal_execute_params or compiled.post_compile_params:
         raise ValueError("read_rows 不支持 IN 列表等运行时展开的参数，请用 db.session 执行")
@@ -71,12 +76,21 @@ def prepare(statement: Select[Any], dialect: Dialect) -> PreparedRead:
     bound = {name: bind.effective_value for bind, name in binds if not bind.required}
     to_database = {name: convert for bind, name in binds
                    if (convert := bind.type.dialect_impl(dialect).bind_processor(dialect))}
-    from_database = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
-                          for column in statement.selected_columns)
     return PreparedRead(
         sql=str(compiled), bound=bound, to_database=to_database,
         positions=tuple(compiled.positiontup or ()) if compiled.positional else None,
-        from_database=from_database if any(from_database) else None)
+        from_database=_from_database(statement, dialect))
+
+
+def _from_database(statement: Select[Any], dialect: Dialect) -> tuple[Processor | None, ...] | None:
+    converters = []
+    for column in statement.selected_columns:
+        try:
+            converters.append(column.type.dialect_impl(dialect).result_processor(dialect, None))
+        except (TypeError, InvalidRequestError) as error:  # needs the driver's type code
+            raise ValueError(f"read_rows 不能在 {dialect.name} 上读取 {column}（{column.type}）"
+                             "这一列，请用 db.session 执行") from error
+    return tuple(converters) if any(converters) else None
 
 
 def read_rows(statement: Select[Any], **parameters: Any) -> Sequence[tuple[Any, ...]]:
@@ -87,19 +101,30 @@ def read_rows(statement: Select[Any], **parameters: Any) -> Sequence[tuple[Any, 
     connection per app context (a request) serves them all: taken at the first read,
     given back when the context ends (`close_read_connection`). It sees what is committed;
     a request that writes reads its own changes through `db.session`. SQLAlchemy's
-    statement events and echo do not see these reads.
+    statement events and echo do not see these reads; its errors are the same
+    (`sqlalchemy.exc.DBAPIError` and subclasses), and a lost connection is not reused.
     """
     connection: PoolProxiedConnection | None = g.get(READ_CONNECTION)
     if connection is None:
         connection = db.engine.raw_connection()
         setattr(g, READ_CONNECTION, connection)
-    read = prepare(statement, db.engine.dialect)
+    dialect = db.engine.dialect
+    read = prepare(statement, dialect)
+    values = read.parameters(parameters)
     cursor = connection.cursor()
     try:
-        cursor.execute(read.sql, read.parameters(parameters))
-        return read.rows(cursor.fetchall())
-    finally:
-        cursor.close()
+        try:
+            cursor.execute(read.sql, values)
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+    except dialect.loaded_dbapi.Error as error:
+        lost = dialect.is_disconnect(error, connection.dbapi_connection, cursor)
+        if lost:
+            connection.invalidate(error)
+        raise DBAPIError.instance(read.sql, values, error, dialect.loaded_dbapi.Error,
+                                  connection_invalidated=lost, dialect=dialect) from error
+    return read.rows(fetched)
 
 
 def close_read_connection(_error: BaseException | None = None) -> None:

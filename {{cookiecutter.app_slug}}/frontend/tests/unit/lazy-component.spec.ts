@@ -1,4 +1,4 @@
-/** useLazyComponent: nothing is fetched until needed, once; a failure is reported, not thrown. */
+/** useLazyComponent: nothing is fetched until needed, once; a failure is reported, and retried on request. */
 import { flushPromises } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import { defineComponent, nextTick, ref } from 'vue'
@@ -26,12 +26,20 @@ describe('useLazyComponent', () => {
     expect(load).toHaveBeenCalledTimes(1)
   })
 
-  it('says failed when the chunk cannot load, so the caller shows something else', async () => {
-    const component = useLazyComponent(
-      () => true,
-      () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')),
+  it('says failed when the chunk cannot load, and tries again when set back to null', async () => {
+    let offline = true
+    const load = vi.fn(() =>
+      offline ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : Promise.resolve({ default: Loaded }),
     )
+    const component = useLazyComponent(() => true, load)
     await flushPromises()
     expect(component.value).toBe('failed')
+    expect(load).toHaveBeenCalledTimes(1) // no retry loop while it stays failed
+    offline = false
+    component.value = null
+    await nextTick()
+    await flushPromises()
+    expect(component.value).toBe(Loaded)
+    expect(load).toHaveBeenCalledTimes(2)
   })
 })

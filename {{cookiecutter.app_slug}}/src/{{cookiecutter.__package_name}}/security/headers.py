@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Flask
 from werkzeug.utils import redirect
-from werkzeug.wsgi import get_current_url
 
 from ..config import Config
 
@@ -90,8 +89,8 @@ NO_STORE = ("Cache-Control", "no-store")
 
 class SecurityHeaders:
     """WSGI middleware: every answer gets the fixed headers (`secure` over HTTPS, `plain`
-    otherwise) unless it set its own, and no-store under PRIVATE_PATHS. With `https_only`,
-    plain HTTP is sent to the same URL over HTTPS, permanently (§8.3 b).
+    otherwise) unless it set its own, and no-store under PRIVATE_PATHS. With `https_origin`,
+    plain HTTP is sent to the same path there, permanently (§8.3 b).
 
     It wraps Flask inside the trusted-proxy fix, so the scheme is the client's. At this
     layer the headers are appended as they are: Flask's after-request hook paid for
@@ -101,11 +100,11 @@ class SecurityHeaders:
     """
 
     def __init__(self, app: WSGIApplication, plain: dict[str, str], secure: dict[str, str],
-                 *, https_only: bool):
+                 *, https_origin: str | None):
         self.app = app
         self.plain = [(name.lower(), (name, value)) for name, value in plain.items()]
         self.secure = [(name.lower(), (name, value)) for name, value in secure.items()]
-        self.https_only = https_only
+        self.https_origin = https_origin  # None: plain HTTP is served (development)
 
     def __call__(self, environ: WSGIEnvironment,
                  start_response: StartResponse) -> Iterable[bytes]:
@@ -122,10 +121,18 @@ class SecurityHeaders:
             headers.extend(header for lower, header in fixed if lower not in own)
             return start_response(status, headers, exc_info)
 
-        if self.https_only and not is_secure:
-            to_https = "https://" + get_current_url(environ).split("://", 1)[1]
-            return redirect(to_https, code=301)(environ, start)
+        if self.https_origin and not is_secure:
+            return redirect(self.over_https(environ), code=301)(environ, start)
         return self.app(environ, start)
+
+    def over_https(self, environ: WSGIEnvironment) -> str:
+        """The same path and query on the app's own HTTPS origin (APP_BASE_URL), never on
+        the Host the request named. WSGI gives the path decoded, as Latin-1 of its bytes."""
+        path = quote((environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+                     .encode("latin-1"), safe="/:@!$&'()*+,;=-._~")
+        query = quote(environ.get("QUERY_STRING", "").encode("latin-1"),
+                      safe="/?:@!$&'()*+,;=-._~%")
+        return f"{self.https_origin}{path}{'?' + query if query else ''}"
 
 
 def init_app(app: Flask) -> None:
@@ -139,4 +146,5 @@ def init_app(app: Flask) -> None:
     else:
         secure = plain  # development over HTTP: no HSTS, which would pin the browser to HTTPS
     app.wsgi_app = SecurityHeaders(  # type: ignore[method-assign]
-        app.wsgi_app, plain, secure, https_only=https_only)
+        app.wsgi_app, plain, secure,
+        https_origin=origin_of(settings.app_base_url) if https_only else None)

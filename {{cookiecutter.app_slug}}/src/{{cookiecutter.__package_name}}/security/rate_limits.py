@@ -79,16 +79,16 @@ def only_for_limited_requests(app: Flask, limiter: Limiter) -> None:
     the check and leaves the other two to run after this request. A read pays one cheap
     hook, not three guarded ones (`make bench`).
     """
-    taken: dict[str, Callable[..., Any]] = {}
-    for kind, hooks in (("before", app.before_request_funcs), ("after", app.after_request_funcs),
-                        ("teardown", app.teardown_request_funcs)):
+    taken: list[list[Callable[..., Any]]] = []
+    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
         app_wide: list[Any] = hooks.get(None, [])
-        for hook in [hook for hook in app_wide if owned_by(hook, limiter)]:
-            app_wide.remove(hook)
-            taken[kind] = hook
-    if len(taken) != 3:  # flask-limiter changed how it hooks in: look again before upgrading
-        raise RuntimeError(f"flask-limiter 注册了 {len(taken)} 个请求钩子，应为 3 个")
-    check, add_headers, release = taken["before"], taken["after"], taken["teardown"]
+        taken.append([hook for hook in app_wide if owned_by(hook, limiter)])
+        app_wide[:] = [hook for hook in app_wide if not owned_by(hook, limiter)]
+    if [len(kind) for kind in taken] != [1, 1, 1]:
+        # flask-limiter changed how it hooks in: look again before upgrading.
+        raise RuntimeError("flask-limiter 的请求钩子应为 before、after、teardown 各 1 个，实为 "
+                           f"{[len(kind) for kind in taken]}")
+    [check], [add_headers], [release] = taken
 
     def after_limited(response: Response) -> Response:
         try:

@@ -4,6 +4,9 @@ A page of 待我办理 or 我发起的 (features/items/service.py BoxPages) filt
 status) and orders by id; with an index on the person alone, the database sorted every item
 of the box for each page. These walk the index in order and stop after a page.
 
+Building an index blocks writes to the table meanwhile: instant for a new app; with a large
+table, upgrade in a quiet hour.
+
 Revision ID: items_0002
 Revises: items_0001
 Create Date: 2026-12-04 16:20:00.000000

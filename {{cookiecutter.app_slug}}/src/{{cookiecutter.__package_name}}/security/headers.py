@@ -94,7 +94,7 @@ class SecurityHeaders:
 
     It wraps Flask inside the trusted-proxy fix, so the scheme is the client's. At this
     layer the headers are appended as they are: Flask's after-request hook paid for
-    header-object checks of every header and for a request-context lookup, a fifth of
+    header-object checks of every header and for a request-context lookup, about a tenth of
     /api/me's time in the app (`make bench`). Answers Flask did not make (a request
     refused before routing) get them too.
     """

@@ -81,8 +81,10 @@ def _dependencies(project) -> list[str]:
 EMBEDDED_CACHE_FILES = (
     "src/xietong_shixiang/embedded_store.py",
     "src/xietong_shixiang/auth/session_cache.py",
+    "src/xietong_shixiang/auth/worker_session_cache.py",
     "src/xietong_shixiang/platform/file_token_store.py",
     "tests/test_session_cache.py",
+    "tests/test_worker_session_cache.py",
     "tests/test_token_store.py",
 )
 REDIS_CACHE_FILES = (

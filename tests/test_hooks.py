@@ -839,11 +839,13 @@ REDIS_CACHE_FILES = (
 EMBEDDED_CACHE_FILES = (
     "src/{package}/embedded_store.py",
     "src/{package}/auth/session_cache.py",
+    "src/{package}/auth/worker_session_cache.py",
     "src/{package}/platform/token_store.py",
     "src/{package}/platform/file_token_store.py",
     "tests/fixtures.py",
     "tests/contracts.py",
     "tests/test_session_cache.py",
+    "tests/test_worker_session_cache.py",
     "tests/test_token_store.py",
 )
 

@@ -1,7 +1,9 @@
 """Sessions behind the app's session cache: logout stays final and timeouts still apply.
 
 The app-level tests run against the cache this project was generated with; the embedded
-cache (no copies: auth/session_cache.py) also passes the contract every cache shares.
+caches (no copies: auth/session_cache.py; copies in each worker:
+auth/worker_session_cache.py, tested in test_worker_session_cache.py) also pass the
+contract every cache shares.
 """
 
 from __future__ import annotations
@@ -50,11 +52,6 @@ class TestNoSessionCache(SessionCacheContract):
     @pytest.fixture
     def cache(self):
         return NoSessionCache()
-
-
-def test_the_embedded_cache_keeps_no_copies(make_config, make_app):
-    app = make_app(make_config(cache="embedded"))
-    assert isinstance(app.extensions["session_cache"], NoSessionCache)
 
 
 def test_logout_is_final_even_if_a_slow_request_caches_the_session_again(auth, platform_app):

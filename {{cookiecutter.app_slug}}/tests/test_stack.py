@@ -94,6 +94,26 @@ def test_sso_login_through_nginx_sets_a_host_only_secure_cookie(stack):
     assert browser.get(f"{stack.base_url}/api/me", timeout=10).status_code == 401
 
 
+def test_a_logout_ends_the_session_in_every_worker_at_once(stack):
+    """Workers may keep copies of sessions (the embedded database: a count shared in
+    memory drops them; Redis: a tombstone). Requests spread over every worker keep a copy
+    in each; after the logout, not one of them answers with the session."""
+    browser = stack.session()
+    me = stack.login(browser, "zhangwei")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies
+                       if c.name.endswith("ywxt_session"))
+
+    def burst() -> list[int]:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            return list(pool.map(lambda _: stack.get("/api/me", headers={
+                "Cookie": cookie}).status_code, range(48)))
+
+    assert burst() == [200] * 48
+    assert browser.post(f"{stack.base_url}/auth/logout", timeout=10,
+                        headers={"X-CSRF-Token": me["csrf_token"]}).status_code == 204
+    assert burst() == [401] * 48
+
+
 def test_a_refused_token_is_replaced_once_for_all_workers(stack):
     """The platform revokes the token: the next logins, which nginx spreads over every
     worker{% if cookiecutter.cache == "redis" %} of both instances{% endif %}, meet 40001 together and cause exactly one gettoken."""

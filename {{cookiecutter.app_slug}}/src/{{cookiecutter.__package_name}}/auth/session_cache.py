@@ -35,11 +35,12 @@ class SessionCache(Protocol):
 
 
 class NoSessionCache:
-    """The embedded cache keeps no copies: every request reads its session from the database.
+    """No copies: every request reads its session from the database.
 
-    A copy in each worker's memory would be cheap, but a logout handled by one worker could
-    not remove the copies the others hold, and logout must be final at once. On one
-    machine the database is a local file or a nearby server, so the read is cheap anyway.
+    The embedded cache with a PostgreSQL database: other machines may share that database
+    and end sessions there, and nothing would tell this machine's workers to drop their
+    copies, while logout must be final at once. (With the embedded database, every worker
+    that can end a session is on this machine: auth/worker_session_cache.py.)
     """
 
     def get(self, token_digest: str) -> None:

@@ -113,10 +113,14 @@ def current_user() -> CurrentUser | None:
     cached = get_session_cache().get(token_digest)
     if cached is ENDED:
         return None  # logout is final even while a cache is warm
-    session = _from_cache(cached) or _load(token_digest)
+    session = _from_cache(cached)
+    now = int(time.time())
+    if session is None or now - session.last_seen_at >= TOUCH_INTERVAL_SECONDS:
+        # No copy, or one old enough to miss another worker's touch (a copy kept in one
+        # worker's memory): the row decides the timeouts, never a stale copy.
+        session = _load(token_digest)
     if session is None:
         return None
-    now = int(time.time())
     idle, absolute = _limits()
     if now - session.last_seen_at > idle or now - session.created_at > absolute:
         _end(token_digest)

@@ -50,11 +50,16 @@ $(DEMO_MANIFEST): $(VENV)/.demo-installed $(TEMPLATE_FILES)
 	@rm -rf $(BUILD)/.fresh
 	@echo "之后也可以直接运行：make -C $(DEMO) dev"
 
+# Two pytest workers (pytest-xdist): a baked app's own suite mostly keeps one core busy, so
+# two of them side by side use both. The tests of one shared bake stay on one worker
+# (`xdist_group`). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 ## test: 模板的全部测试（生成、输入校验、钩子、生成应用自己的测试）
 test: $(VENV)/.installed $(VENV)/.gitlab-ci-local
 	scripts/system-packages.sh
 	$(BIN)/ruff check hooks tests scripts
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check hooks tests scripts

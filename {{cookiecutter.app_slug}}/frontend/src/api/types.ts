@@ -21,6 +21,9 @@ export type Contact = Schemas['Contact']
 
 export type Message = Schemas['Message']
 
+/** A page of the inbox, newest first; `next_before` asks for the next (null: the last). */
+export type MessagePage = Schemas['MessageList']
+
 /** Sensitive fields arrive already masked by the server (e.g. 138****5678). */
 export type MaskedSensitive = NonNullable<Profile['sensitive']>
 

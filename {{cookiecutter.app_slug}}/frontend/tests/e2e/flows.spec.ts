@@ -1,3 +1,4 @@
+import { expectNoAxeViolations } from './axe'
 import { expect, expectNoRed, measureToast, openApp, test, TOAST_LIMIT_MS } from './support'
 
 test.describe('消息', () => {
@@ -11,6 +12,26 @@ test.describe('消息', () => {
     await page.goBack()
     await expect(page.getByTestId('unread-summary')).toHaveText('1 条未读')
     await expect(page.getByTestId('unread-badge')).toHaveText('1')
+  })
+
+  test('加载更多 brings older messages by keyboard, focused on the first of them', async ({ page, api }) => {
+    const [template] = api.data.messages
+    for (let n = 1; n <= 25; n++) api.data.messages.push({ ...template, id: 30 - n - 1, title: `较早的消息 ${n}` })
+    await openApp(page, '/messages', 'messages-view')
+    await expect(page.getByTestId('unread-summary')).toHaveText('27 条未读')
+    const shown = page.getByTestId('message-list').locator('[data-testid^="message-"]')
+    await expect(shown).toHaveCount(20)
+    await expectNoAxeViolations(page, '消息 with 加载更多')
+    await page.getByTestId('messages-more').focus()
+    await page.keyboard.press('Enter')
+    await expect(shown).toHaveCount(api.data.messages.length)
+    await expect(page.getByTestId('messages-more')).toHaveCount(0)
+    const firstNew = await shown.nth(20).getAttribute('data-testid')
+    await expect(page.getByTestId(firstNew ?? '')).toBeFocused()
+    await expect(page.getByTestId('announcer')).toContainText('没有更多了')
+    // The oldest one can be opened and read like the newest.
+    await page.getByTestId('message-4').click()
+    await expect.poll(() => api.requestsTo('POST', '/api/messages/4/read').length).toBe(1)
   })
 })
 

@@ -103,6 +103,9 @@ export const CONTACTS = [
 ]
 
 /** The inbox is the core's; a message links to any page of the app (a feature's, too). */
+/** The backend's page of messages (inbox/service.py PAGE_SIZE). */
+const MESSAGE_PAGE_SIZE = 20
+
 export const MESSAGES = [
   {
     id: 31,
@@ -234,10 +237,19 @@ export class MockApi {
   firstScreen(): Record<string, unknown> {
     const answers: Record<string, unknown> = {
       '/api/me': ME,
-      '/api/messages': { messages: this.data.messages, unread: this.data.messages.filter((m) => !m.read).length },
+      '/api/messages': this.messagePage(null),
     }
     for (const { feature, data } of this.features.values()) Object.assign(answers, feature.firstScreen?.(data))
     return answers
+  }
+
+  /** A page of the inbox as GET /api/messages?before= answers it (the data is newest first). */
+  private messagePage(before: string | null) {
+    const all = this.data.messages
+    const start = before ? all.findIndex((message) => message.id === Number(before)) + 1 : 0
+    const messages = all.slice(start, start + MESSAGE_PAGE_SIZE)
+    const more = all.length > start + MESSAGE_PAGE_SIZE
+    return { messages, unread: all.filter((m) => !m.read).length, next_before: more ? messages[messages.length - 1].id : null }
   }
 
   /** Answer `method path` with `handler` (checked before the defaults, latest first). */
@@ -273,9 +285,7 @@ export class MockApi {
     {
       method: 'GET',
       path: /^\/api\/messages$/,
-      handler: () => ({
-        body: { messages: this.data.messages, unread: this.data.messages.filter((m) => !m.read).length },
-      }),
+      handler: (request) => ({ body: this.messagePage(request.query.get('before')) }),
     },
     {
       method: 'POST',

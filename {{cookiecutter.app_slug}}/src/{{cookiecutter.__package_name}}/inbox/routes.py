@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from ..api.validation import ID_CONVERTER
+from ..api.validation import ID_CONVERTER, ID_IN_QUERY, query_id
 from ..auth import login_required, signed_in_user
 from ..openapi import (
     COUNT,
@@ -19,8 +19,9 @@ from ..openapi import (
     array,
     documented,
     obj,
+    query,
 )
-from .service import LIST_LIMIT, mark_read, message_list_answer
+from .service import PAGE_SIZE, mark_read, message_list_answer
 
 bp = Blueprint("inbox", __name__, url_prefix="/api")
 
@@ -29,16 +30,20 @@ MESSAGE = Component("Message", obj({
     "id": ID, "title": TEXT, "description": TEXT,
     "url": {"type": "string", "description": "应用内的页面地址"},
     "created_at": TIME, "read": {"type": "boolean"}}))
-MESSAGE_LIST = Component("MessageList", obj({"messages": array(MESSAGE, LIST_LIMIT),
-                                             "unread": COUNT}))
+MESSAGE_LIST = Component("MessageList", obj({
+    "messages": array(MESSAGE, PAGE_SIZE), "unread": COUNT,
+    "next_before": {"type": ["integer", "null"], "minimum": 1,
+                    "description": "下一页：作为 before 再请求；null 表示没有更多了"}}))
 
 
 @bp.get("/messages")
 @documented(Operation(TAG, "我的消息", {
-    200: answer(f"最新的在前，最多 {LIST_LIMIT} 条；unread 为未读总数", MESSAGE_LIST)}))
+    200: answer(f"最新的在前，每页 {PAGE_SIZE} 条；unread 为未读总数", MESSAGE_LIST)},
+    errors=(400,),
+    parameters=(query("before", "翻页：上一页回答的 next_before；不填为第一页", ID_IN_QUERY),)))
 @login_required
 def list_messages() -> ResponseReturnValue:
-    return message_list_answer(signed_in_user())
+    return message_list_answer(signed_in_user(), query_id("before"))
 
 
 @bp.post(f"/messages/<{ID_CONVERTER}:message_id>/read")

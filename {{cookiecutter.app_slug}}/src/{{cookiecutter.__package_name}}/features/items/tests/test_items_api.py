@@ -400,7 +400,8 @@ def test_a_completion_racing_another_one_is_a_conflict(platform_client, platform
 def test_the_creator_is_told_in_app_and_marks_it_read(platform_client, login):
     token = login("zhangwei")
     item_id = post_item(platform_client, token).json["item"]["id"]
-    assert platform_client.get("/api/messages").json == {"messages": [], "unread": 0}
+    assert platform_client.get("/api/messages").json == {"messages": [], "unread": 0,
+                                                         "next_before": None}
 
     token = login("lina")
     inbox = platform_client.get("/api/messages").json

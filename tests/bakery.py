@@ -9,11 +9,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 TEMPLATE = Path(__file__).resolve().parent.parent
 RUFF = Path(sys.executable).parent / "ruff"
 PLACEHOLDER = re.compile(r"{{(\s?cookiecutter)[.](.*?)}}|{%-?\s*(if|for|endif|endfor|raw)\b")
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".ico", ".woff", ".woff2", ".db", ".pyc"}
 SKIPPED_DIRS = {".venv", "__pycache__", "node_modules", ".pytest_cache", ".ruff_cache"}
+
+# `make test` runs on two pytest workers (pytest-xdist, --dist loadgroup); the slow tests go
+# down two lanes, one per worker, split so that both end at about the same time (by the
+# minutes each took in CI). The default bake's tests build on each other, so they share one.
+LANE_1 = pytest.mark.xdist_group("lane_1")  # the default bake's tests, the workshop
+LANE_2 = pytest.mark.xdist_group("lane_2")  # the bakes without the demo, on PostgreSQL, + Redis
 
 
 def build_files_list(base: Path) -> list[Path]:

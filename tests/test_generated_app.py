@@ -171,6 +171,19 @@ def run_in(project: Path, *command: str, timeout: int = 600) -> subprocess.Compl
 
 
 @LANE_2
+def test_postgresql_bake_passes_its_backend_suite_on_postgresql(tmp_path_factory):
+    """Without coverage: the default and no-demo bakes check the gate, and tracing slowed the
+    suite by a third."""
+    project = bake(tmp_path_factory.mktemp("pg"), database="postgresql")
+    result = make(project, "test-backend", "COVERAGE=")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, tail(output)
+    assert " passed" in output and " failed" not in output
+    # The suite ran against a real PostgreSQL, not a silent SQLite fallback.
+    assert "测试将使用 SQLite" not in output
+
+
+@LANE_2
 def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_factory):
     """include_demo=false: the core alone passes its backend suite (with its coverage gate);
     `flask feature new` then writes a slice whose own tests, lint, mypy --strict, type check
@@ -202,19 +215,6 @@ def test_an_app_without_the_demo_passes_its_suite_then_grows_a_feature(tmp_path_
         assert done.returncode == 0, (command, tail(done.stdout + done.stderr))
     front = make(project, "test-frontend")  # type check, build, unit and browser tests
     assert front.returncode == 0, tail(front.stdout + front.stderr)
-
-
-@LANE_2
-def test_postgresql_bake_passes_its_backend_suite_on_postgresql(tmp_path_factory):
-    """Without coverage: the default and no-demo bakes check the gate, and tracing slowed the
-    suite by a third."""
-    project = bake(tmp_path_factory.mktemp("pg"), database="postgresql")
-    result = make(project, "test-backend", "COVERAGE=")
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, tail(output)
-    assert " passed" in output and " failed" not in output
-    # The suite ran against a real PostgreSQL, not a silent SQLite fallback.
-    assert "测试将使用 SQLite" not in output
 
 
 def free_port() -> int:

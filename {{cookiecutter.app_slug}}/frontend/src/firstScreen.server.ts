@@ -70,7 +70,7 @@ export async function renderFirstScreen(): Promise<FirstScreenTemplate> {
     feature.workbench = feature.name in panels ? () => slot : () => null
   }
   const me = { userid: '', name: '⟦name⟧', csrf_token: '' }
-  const page = (unread: unknown) => render(App, {}, { '/api/me': me, '/api/messages': { messages: [], unread } })
+  const page = (unread: unknown) => render(App, {}, { '/api/me': me, '/api/messages': { messages: [], unread, next_before: null } })
   return {
     version: 1,
     pages: {

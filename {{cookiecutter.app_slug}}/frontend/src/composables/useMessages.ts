@@ -15,7 +15,7 @@ let reloads = 0
 function show(page: MessagePage) {
   messages.value = page.messages
   unread.value = page.unread
-  nextBefore.value = page.next_before ?? null
+  nextBefore.value = page.next_before
 }
 
 /** Load (or reload) the newest page; concurrent callers share one request. */

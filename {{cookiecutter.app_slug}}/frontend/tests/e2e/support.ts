@@ -448,34 +448,51 @@ export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   expect(widths.scroll, 'page wider than the viewport').toBeLessThanOrEqual(widths.client)
 }
 
-/** Run `action` and measure how long the Vant toast it causes stays on screen. */
+/**
+ * Run `action` and measure how long the Vant toast it causes stays on screen: from showing to
+ * the start of its fade-out, on the page's clock, plus the fade-out's own length.
+ *
+ * The page's timers run on Playwright's clock, paused while the toast shows and then moved on
+ * in steps of one frame, so the figure is the app's own (its toast duration and fade) and not
+ * how busy the machine is: a wall-clock measurement read 1.77 s for the same 1.2 s toast with
+ * two browser suites running.
+ */
+type ToastRecord = { text?: string; shownAt?: number; leavingAt?: number; fadeMs?: number }
+type WithToastRecord = Window & { __toast: ToastRecord }
+
 export async function measureToast(page: Page, action: () => Promise<void>): Promise<{ text: string; ms: number }> {
-  const measuring = page.evaluate(
-    () =>
-      new Promise<{ text: string; ms: number } | null>((resolve) => {
-        const started = performance.now()
-        let shownAt: number | null = null
-        let text = ''
-        const tick = () => {
-          const toast = Array.from(document.querySelectorAll<HTMLElement>('.van-toast')).find(
-            (element) => getComputedStyle(element).display !== 'none',
-          )
-          const now = performance.now()
-          if (toast && shownAt === null) {
-            shownAt = now
-            text = toast.textContent?.trim() ?? ''
-          }
-          if (!toast && shownAt !== null) return resolve({ text, ms: now - shownAt })
-          if (shownAt === null && now - started > 10_000) return resolve(null)
-          requestAnimationFrame(tick)
-        }
-        requestAnimationFrame(tick)
-      }),
-  )
+  await page.clock.install() // timers set from now on are the clock's; it runs with real time
+  await page.evaluate(() => {
+    const record: ToastRecord = ((window as unknown as WithToastRecord).__toast = {})
+    new MutationObserver(() => {
+      const toast = Array.from(document.querySelectorAll<HTMLElement>('.van-toast')).find(
+        (element) => getComputedStyle(element).display !== 'none',
+      )
+      if (toast && record.shownAt === undefined) {
+        record.shownAt = performance.now()
+        record.text = toast.textContent?.trim() ?? ''
+      }
+      if (toast?.classList.contains('van-fade-leave-active') && record.leavingAt === undefined) {
+        record.leavingAt = performance.now()
+        record.fadeMs = parseFloat(getComputedStyle(toast).animationDuration) * 1000
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'style'] })
+  })
+  // Paused a second ahead of now (no timer of the page's is on the clock yet to be fired by it).
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000)
   await action()
-  const result = await measuring
-  expect(result, 'a toast should appear').not.toBeNull()
-  return result!
+  const toast = page.locator('.van-toast').filter({ visible: true })
+  await expect(toast, 'a toast should appear').toHaveCount(1)
+  const recorded = () => page.evaluate(() => (window as unknown as WithToastRecord).__toast)
+  let record = await recorded()
+  for (let ms = 0; ms <= 10_000 && record.leavingAt === undefined; ms += 16) {
+    await page.clock.runFor(16)
+    record = await recorded()
+  }
+  await page.clock.resume()
+  expect(record.leavingAt, 'the toast should start to fade out by itself').toBeDefined()
+  await expect(toast).toHaveCount(0)
+  return { text: record.text!, ms: record.leavingAt! - record.shownAt! + record.fadeMs! }
 }
 
 /** 附录 D: feedback by toast, gone within 1.5 s. */

@@ -3,23 +3,13 @@
  * platform's picker, unchanged, on @wecom/jssdk (the default) and on a platform-hosted
  * jweixin 1.6. The SDKs on a bare page are tested by the core (tests/real/sdks-against-shim.spec.ts).
  */
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 
-import { APP, JWEIXIN_16, pickContact, SIM } from '../../../../../tests/real/support'
+import { APP, JWEIXIN_16, loginAndOpen, pickContact, SIM } from '../../../../../tests/real/support'
 
 test.beforeEach(({}, testInfo) => {
   test.skip(testInfo.project.name !== 'phone-client', 'the SDKs run inside the platform client only')
 })
-
-/** Log in through the simulator's page as `userid`, landing on `path` of the app. */
-async function openApp(page: Page, path: string, userid: string): Promise<void> {
-  await page.goto(`${APP()}${path}`)
-  await page.waitForURL((current) => current.href.startsWith(SIM()))
-  await page.getByTestId(`sim-user-${userid}`).click()
-  await page.waitForURL((current) => current.href.startsWith(APP()))
-  const guide = page.getByTestId('guide-dismiss')
-  if (await guide.isVisible({ timeout: 2_000 }).catch(() => false)) await guide.click()
-}
 
 for (const sdk of ['@wecom/jssdk', 'jweixin 1.6'] as const) {
   test(`the app picks an assignee with the platform picker, unchanged, on ${sdk}`, async ({ page }) => {
@@ -31,7 +21,7 @@ for (const sdk of ['@wecom/jssdk', 'jweixin 1.6'] as const) {
       })
       await page.route('https://open.weixin.qq.com/**', (route) => route.abort())
     }
-    await openApp(page, '/#/items/new', 'zhangwei')
+    await loginAndOpen(page, `${APP()}/#/items/new`, 'zhangwei')
     await page.getByTestId('assignee-picker').click()
     await pickContact(page, 'lina')
     await expect(page.getByTestId('assignee-value')).toHaveText('李娜')

@@ -495,6 +495,21 @@ export async function measureToast(page: Page, action: () => Promise<void>): Pro
   return { text: record.text!, ms: record.leavingAt! - record.shownAt! + record.fadeMs! }
 }
 
+/**
+ * With the page's clock paused: let what the last timers started (promise chains, a render)
+ * finish, by waiting for one real task, so a check that follows sees its result.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const channel = new MessageChannel()
+        channel.port1.onmessage = () => resolve()
+        channel.port2.postMessage(null)
+      }),
+  )
+}
+
 /** 附录 D: feedback by toast, gone within 1.5 s. */
 export const TOAST_LIMIT_MS = 1500
 

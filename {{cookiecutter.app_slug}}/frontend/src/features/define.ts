@@ -32,6 +32,12 @@ export interface ElderEntry {
   to: RouteLocationRaw
 }
 
+/** A page of a 长辈版 list: its entries, and how to fetch the next page (none: this is the last). */
+export interface ElderPage {
+  entries: ElderEntry[]
+  next?: () => Promise<ElderPage>
+}
+
 /**
  * The feature on the 长辈版 工作台 (工信部《移动互联网应用（APP）适老化通用设计规范》: fewer,
  * larger things). Data, not a component: the core draws every feature's the same way — its
@@ -42,10 +48,11 @@ export interface ElderWorkbench {
   /** What the list is, e.g. 待我办理; the panel says how many there are. */
   label: string
   /**
-   * The list's entries, fetched when the panel shows: what waits for the user, nothing else.
-   * Keep its code out of the landing route: `() => import('./elder').then((m) => m.waitingForMe())`.
+   * The list's first page, fetched when the panel shows: what waits for the user, nothing else.
+   * With `next`, the panel says 20+ 件 and offers 加载更多. Keep its code out of the landing
+   * route: `() => import('./elder').then((m) => m.waitingForMe())`.
    */
-  load: () => Promise<ElderEntry[]>
+  load: () => Promise<ElderPage>
   /** Shown when the list is empty, e.g. 暂无待办. */
   empty: string
   /** The main action, e.g. 提交申请: a route of the feature. */

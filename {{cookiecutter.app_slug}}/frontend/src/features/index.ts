@@ -4,7 +4,7 @@
  */
 import type { Feature } from './define'
 
-export type { ElderEntry, ElderWorkbench, Feature, FeatureTab, FirstScreenPanel, GuideStep, RenderComponent } from './define'
+export type { ElderEntry, ElderPage, ElderWorkbench, Feature, FeatureTab, FirstScreenPanel, GuideStep, RenderComponent } from './define'
 
 // DB31DSJ/Z 003 §6.3.6 e: a whole flow takes at most 5 levels of pages; a route's depth is
 // the number of segments in its path (the same count as `flask compliance check`).

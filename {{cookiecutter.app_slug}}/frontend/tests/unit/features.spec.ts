@@ -67,7 +67,7 @@ describe('collectFeatures', () => {
   })
 
   it('rejects a 长辈版 action that is not one of its own routes', () => {
-    const elder = { label: '待审批', load: async () => [], empty: '暂无', action: { route: 'item-create', label: '发起' } }
+    const elder = { label: '待审批', load: async () => ({ entries: [] }), empty: '暂无', action: { route: 'item-create', label: '发起' } }
     expect(() => collectFeatures({ './leave/feature.ts': { default: leave({ elder }) } })).toThrow(
       '功能 leave 长辈版的“发起”应指向它自己的路由，没有 item-create',
     )
@@ -114,7 +114,7 @@ describe('core screens with and without features', () => {
     localStorage.setItem('ywxt.text-settings.v1', JSON.stringify({ size: 'standard', elder: true }))
     const elder = {
       label: '待审批',
-      load: async () => [{ key: 4, title: '王五 3 月 2 日请假', note: '年假 1 天', to: '/leave/4' }],
+      load: async () => ({ entries: [{ key: 4, title: '王五 3 月 2 日请假', note: '年假 1 天', to: '/leave/4' }] }),
       empty: '暂无待审批的请假',
       action: { route: 'leave-list', label: '申请请假' },
     }

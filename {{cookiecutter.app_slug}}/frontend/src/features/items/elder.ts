@@ -1,13 +1,13 @@
-/** 事项 on the 长辈版 工作台 (feature.ts `elder`): the newest page of my open todos, one line each. */
-import type { ElderEntry } from '@/features'
+/** 事项 on the 长辈版 工作台 (feature.ts `elder`): my open todos, a page at a time, one line each. */
+import type { ElderPage } from '@/features'
 import { formatDate } from '@/utils/format'
 
 import { fetchItems } from './api'
 
-/** Its one line: 紧急 first, else the deadline; who asked and when stay on the item's page. */
-export const waitingForMe = (): Promise<ElderEntry[]> =>
-  fetchItems('todo').then((page) =>
-    page.items
+/** The todo box's page before `before` (none: the newest); its one line: 紧急 first, else the deadline. */
+function todoPage(before?: number): Promise<ElderPage> {
+  return fetchItems('todo', before).then(({ items, next_before: after }) => ({
+    entries: items
       .filter((item) => item.status === 'open')
       .map((item) => ({
         key: item.id,
@@ -15,4 +15,8 @@ export const waitingForMe = (): Promise<ElderEntry[]> =>
         note: item.priority === 'urgent' ? '紧急' : item.due_date ? `截止 ${formatDate(item.due_date)}` : undefined,
         to: { name: 'item-detail', params: { id: item.id } },
       })),
-  )
+    next: after === null ? undefined : () => todoPage(after),
+  }))
+}
+
+export const waitingForMe = (): Promise<ElderPage> => todoPage()

@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test'
 
 import { expectNoAxeViolations } from '../../../../../tests/e2e/axe'
-import { expect, expectNoHorizontalOverflow, openApp, test } from '../../../../../tests/e2e/support'
+import { expect, expectNoHorizontalOverflow, ME, openApp, test } from '../../../../../tests/e2e/support'
 
 import mockItems from './mock-api'
 
@@ -99,4 +99,32 @@ test('a list that cannot load says why, and 重试 recovers', async ({ page, api
   failing = false
   await panel.getByTestId('retry-button').click()
   await expect(panel.getByTestId('elder-entry-items-7')).toBeVisible()
+})
+
+test('more than a page waiting: 20+ 件, and 加载更多 by keyboard brings the rest, focused on the first of them', async ({ page, api }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'a phone')
+  const data = api.dataOf(mockItems)
+  const [open] = data.items.filter((item) => item.assignee.userid === ME.userid && item.status === 'open')
+  for (let n = 1; n <= 25; n++) data.items.push({ ...open, id: 200 + n, title: `待办事项 ${n}`, priority: 'normal', due_date: null })
+  const waiting = data.items.filter((item) => item.assignee.userid === ME.userid && item.status === 'open').length
+  await openApp(page, '/', 'home-view')
+  const panel = page.getByTestId('workbench-items')
+  const entries = panel.getByRole('list', { name: '待我办理' }).getByRole('listitem')
+  await expect(panel.getByTestId('elder-count-items')).toHaveText(/^\d+\+ 件$/)
+  const firstPage = await entries.count()
+
+  const more = panel.getByTestId('elder-load-more-items')
+  const box = (await more.boundingBox())!
+  expect(box.height).toBeGreaterThanOrEqual(60)
+  expect(box.width).toBeGreaterThanOrEqual((await panel.boundingBox())!.width - 1)
+  await expectNoAxeViolations(page, '长辈版 工作台 with 加载更多')
+
+  await more.focus()
+  await page.keyboard.press('Enter')
+  await expect(entries).toHaveCount(waiting)
+  await expect(panel.getByTestId('elder-count-items')).toHaveText(`${waiting} 件`)
+  await expect(more).toHaveCount(0)
+  await expect(entries.nth(firstPage).getByRole('link')).toBeFocused()
+  await expect(page.getByTestId('announcer')).toHaveText(`已加载 ${waiting - firstPage} 件，没有更多了`)
+  await expectNoHorizontalOverflow(page)
 })

@@ -36,3 +36,30 @@ test('adaptive mode: text follows the browser’s font size, not the phone’s w
   await expect(page.locator('.page-title')).toHaveCSS('font-size', '30px')
   await expectNoHorizontalOverflow(page)
 })
+
+// WCAG 2.4.11 Focus Not Obscured: the tab bar stays at the bottom of a phone's screen, and a
+// control the keyboard moves to must never be left under it.
+for (const textSettings of [null, { size: 'xlarge' as const, elder: false }, { size: 'standard' as const, elder: true }]) {
+  test.describe(`Tab through a long list at 320 px, ${textSettings ? JSON.stringify(textSettings) : 'standard text'}`, () => {
+    test.use({ viewport: { width: 320, height: 568 }, textSettings })
+
+    test('the focused control is never under the tab bar', async ({ page, api }, testInfo) => {
+      test.skip(testInfo.project.name !== 'phone', 'the tab bar is at the bottom on a phone')
+      const [template] = api.data.messages
+      for (let n = 1; n <= 25; n++) api.data.messages.push({ ...template, id: 30 - n - 1, title: `较早的消息 ${n}` })
+      await openApp(page, '/messages', 'messages-view')
+      await expect(page.getByTestId('message-list').locator('[data-testid^="message-"]')).toHaveCount(20)
+      const tabbarTop = (await page.getByTestId('tabbar').boundingBox())!.y
+      await page.getByTestId('message-list').locator('button').first().focus()
+      for (let step = 0; step < 21; step++) {
+        const focused = await page.evaluate(() => {
+          const box = document.activeElement!.getBoundingClientRect()
+          return { text: (document.activeElement as HTMLElement).innerText.slice(0, 12), top: box.top, bottom: box.bottom }
+        })
+        expect(focused.bottom, `「${focused.text}」 under the tab bar`).toBeLessThanOrEqual(tabbarTop + 0.5)
+        expect(focused.top, `「${focused.text}」 above the screen`).toBeGreaterThanOrEqual(-0.5)
+        await page.keyboard.press('Tab')
+      }
+    })
+  })
+}
